@@ -1,0 +1,97 @@
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jiefen.audit.records import record
+
+from .. import deadlines, transitions
+from ..models import Case, Event
+
+
+class ActionError(Exception):
+    """A step refused, with a message for the person who tried it."""
+
+    def __init__(self, message, field=None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class CaseChanged(ActionError):
+    def __init__(self):
+        super().__init__(_("案件已被他人更新，请刷新页面查看最新状态后再操作"))
+
+
+def check_step(user, case, action):
+    """The transition row for `action`, or ActionError saying why the step is not allowed."""
+    t = transitions.find(action, case.kind, case.status)
+    if t is None:
+        raise ActionError(
+            _("案件当前状态为“%(status)s”，不能执行“%(action)s”")
+            % {"status": case.get_status_display(), "action": transitions.label_for(action, case.kind)}
+        )
+    if not transitions.role_may(user, case, t):
+        raise ActionError(_("您的角色无权对本案执行“%(action)s”") % {"action": t.label})
+    return t
+
+
+def perform(
+    case, action, user, *, expected_version, summary, changes=None, note="", data=None, clock_date=None, extra=None
+):
+    """Take step `action` on `case`: check it, compare-and-swap the version, write one event and one audit record.
+
+    `changes` are Case fields to set; `clock_date` is the date the step's clocks count from (a service date, a
+    request date), default today; `extra` is called with (case, event) inside the transaction for the step's own
+    rows. Must be called inside transaction.atomic.
+    """
+    t = check_step(user, case, action)
+    changes = dict(changes or {})
+    before = case.status
+    if t.target:
+        changes["status"] = t.target
+    if t.versioned:
+        if expected_version is None or int(expected_version) != case.version:
+            raise CaseChanged()
+        updated = Case.objects.filter(pk=case.pk, version=case.version).update(version=F("version") + 1, **changes)
+        if not updated:
+            raise CaseChanged()
+        case.version += 1
+    elif changes:
+        Case.objects.filter(pk=case.pk).update(**changes)
+    computed = [name for name, value in changes.items() if hasattr(value, "resolve_expression")]
+    for name, value in changes.items():
+        if name not in computed:
+            setattr(case, name, value)
+    if computed:
+        case.refresh_from_db(fields=computed)
+    now = timezone.now()
+    event = Event.objects.create(
+        case=case,
+        kind=action,
+        at=now,
+        actor=user,
+        from_status=before,
+        to_status=case.status,
+        summary=summary,
+        note=note,
+        data=data or {},
+        public=t.public,
+    )
+    if extra:
+        extra(case, event)
+    deadlines.apply_event(case, action, clock_date or timezone.localdate())
+    record(user, f"case.{action}", case, status=case.status)
+    return event
+
+
+def atomic_action(func):
+    """Run an action in one transaction."""
+
+    def wrapper(*args, **kwargs):
+        with transaction.atomic():
+            return func(*args, **kwargs)
+
+    wrapper.__name__ = func.__name__
+    wrapper.__doc__ = func.__doc__
+    return wrapper

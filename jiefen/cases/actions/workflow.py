@@ -1,0 +1,321 @@
+"""Steps of the petition and dispute lifecycles after intake. Each is one transaction (see core.perform)."""
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jiefen.org.models import Role, User
+
+from .. import access, deadlines
+from ..models import Document, ReplyOutcome
+from .core import ActionError, atomic_action, perform
+
+REFERRAL_ROUTES = {
+    "litigation": _("诉讼"),
+    "arbitration": _("仲裁"),
+    "admin_review": _("行政复议"),
+    "admin_ruling": _("行政裁决"),
+    "other": _("其他法定途径"),
+}
+
+
+def _required(value, message, field):
+    if value in (None, "") or (isinstance(value, str) and not value.strip()):
+        raise ActionError(message, field=field)
+    return value.strip() if isinstance(value, str) else value
+
+
+def _date_not_future(day, label, field):
+    if day is None:
+        raise ActionError(_("请填写%(label)s") % {"label": label}, field=field)
+    if day > timezone.localdate():
+        raise ActionError(_("%(label)s不能晚于今天") % {"label": label}, field=field)
+    return day
+
+
+def _outcome(outcome):
+    if outcome not in ReplyOutcome.values:
+        raise ActionError(_("请选择处理意见：支持、解释说明或不予支持"), field="outcome")
+    return outcome
+
+
+@atomic_action
+def do_accept_case(user, case, *, expected_version, note=""):
+    today = timezone.localdate()
+    return perform(
+        case, "accept", user, expected_version=expected_version, summary=_("受理"), note=note,
+        changes={"accepted_on": today}, clock_date=today,
+    )
+
+
+@atomic_action
+def do_not_accept_case(user, case, *, expected_version, reason="", lawful_channel=""):
+    """不予受理 with the reason and the lawful channel to go to instead (诉访分离)."""
+    reason = _required(reason, _("请填写不予受理的理由"), "reason")
+    lawful_channel = _required(lawful_channel, _("请告知信访人应当通过的法定途径"), "lawful_channel")
+    return perform(
+        case, "not_accept", user, expected_version=expected_version,
+        summary=_("不予受理，告知通过%(channel)s解决") % {"channel": lawful_channel},
+        note=reason, data={"reason": reason, "lawful_channel": lawful_channel},
+        changes={"closed_at": timezone.now()},
+    )
+
+
+@atomic_action
+def do_forward_case(user, case, *, expected_version, organ="", reason=""):
+    """转送 to the organ that owns the matter outside this centre."""
+    organ = _required(organ, _("请填写转送的机关或单位"), "organ")
+    return perform(
+        case, "forward", user, expected_version=expected_version,
+        summary=_("转送%(organ)s") % {"organ": organ}, note=reason, data={"organ": organ},
+        changes={"closed_at": timezone.now()},
+    )
+
+
+@atomic_action
+def do_assign_case(user, case, *, expected_version, unit=None, note=""):
+    """交办 to a department or village (or to its mediators, for a dispute)."""
+    if unit is None:
+        raise ActionError(_("请选择承办单位"), field="unit")
+    if not access.assignable_units(case).filter(pk=unit.pk).exists():
+        if case.accused_unit_id and unit.is_within(case.accused_unit):
+            raise ActionError(_("检举控告事项不得交由被检举控告的单位办理"), field="unit")
+        raise ActionError(_("只能交办给本中心所辖的部门或村（社区）"), field="unit")
+    return perform(
+        case, "assign", user, expected_version=expected_version,
+        summary=_("交办%(unit)s") % {"unit": unit.name}, note=note, data={"unit": unit.pk},
+        changes={"responsible_unit": unit},
+    )
+
+
+@atomic_action
+def do_add_note(user, case, *, text=""):
+    text = _required(text, _("请填写办理情况"), "text")
+    return perform(case, "note", user, expected_version=None, summary=_("办理记录"), note=text)
+
+
+@atomic_action
+def do_add_document(user, case, *, title="", file=None):
+    title = _required(title, _("请填写材料名称"), "title")
+    if file is None:
+        raise ActionError(_("请选择要上传的文件"), field="file")
+
+    def save_document(case, event):
+        doc = Document.objects.create(case=case, kind=Document.Kind.MATERIAL, title=title, file=file, uploaded_by=user)
+        event.data = {"document": doc.pk}
+        event.save(update_fields=["data"])
+
+    return perform(case, "document", user, expected_version=None, summary=_("上传材料：%(t)s") % {"t": title}, extra=save_document)
+
+
+@atomic_action
+def do_extend_deadline(user, case, *, expected_version, days=0, reason="", approver=None):
+    """延长办理期限: at most 30 days in all, approved by the unit head or a centre leader, reason told."""
+    reason = _required(reason, _("请填写延期理由（将告知信访人）"), "reason")
+    room = deadlines.extension_room(case)
+    if not days or days < 1:
+        raise ActionError(_("延长天数至少为1天"), field="days")
+    if days > room:
+        raise ActionError(_("延长办理期限累计不得超过30日，本案还可延长%(n)s日") % {"n": room}, field="days")
+    if approver is None or not _may_approve_extension(approver, case):
+        raise ActionError(_("延期须经本单位负责人或中心领导批准，请选择批准人"), field="approver")
+    approver_name = approver.display_name
+
+    def add_extension(case, event):
+        deadline = deadlines.extend(case, days, _("延期（%(who)s批准）") % {"who": approver_name})
+        event.data = {"days": days, "approver": approver.pk, "due_on": deadline.due_on.isoformat()}
+        event.save(update_fields=["data"])
+
+    return perform(
+        case, "extend", user, expected_version=expected_version,
+        summary=_("延长办理期限%(n)s日，理由：%(r)s") % {"n": days, "r": reason}, note=reason, extra=add_extension,
+    )
+
+
+def _may_approve_extension(approver, case):
+    if approver.role in (Role.LEADER, Role.DIRECTOR) and approver.unit_id and approver.unit.township == case.centre:
+        return True
+    return approver.is_unit_head and approver.unit_id == case.responsible_unit_id
+
+
+def extension_approvers(case):
+    leaders = User.objects.filter(is_active=True, role__in=[Role.LEADER, Role.DIRECTOR], unit=case.centre)
+    heads = User.objects.filter(is_active=True, is_unit_head=True, unit_id=case.responsible_unit_id)
+    return (leaders | heads).distinct().order_by("role", "id")
+
+
+def _written_decision(user, case, action, *, expected_version, outcome, served_on, content, summary_prefix, changes=None):
+    outcome = _outcome(outcome)
+    _date_not_future(served_on, _("送达日期"), "served_on")
+    content = _required(content, _("请填写处理意见正文"), "content")
+    if case.accepted_on and served_on < case.accepted_on:
+        raise ActionError(_("送达日期不能早于受理日期"), field="served_on")
+    label = ReplyOutcome(outcome).label
+    return perform(
+        case, action, user, expected_version=expected_version,
+        summary=_("%(prefix)s：%(outcome)s，%(day)s送达") % {"prefix": summary_prefix, "outcome": label, "day": served_on},
+        data={"outcome": outcome, "served_on": served_on.isoformat(), "content": content},
+        changes={"reply_outcome": outcome, "reply_served_on": served_on, **(changes or {})},
+        clock_date=served_on,
+    )
+
+
+@atomic_action
+def do_reply_case(user, case, *, expected_version, outcome="", served_on=None, content=""):
+    """Serve the written reply (处理意见书): 支持 / 解释说明 / 不予支持, with its service date."""
+    return _written_decision(
+        user, case, "reply", expected_version=expected_version, outcome=outcome, served_on=served_on,
+        content=content, summary_prefix=_("出具处理意见书"),
+    )
+
+
+@atomic_action
+def do_close_case(user, case, *, expected_version, resolved=None, note=""):
+    """办结. Whether the matter was really resolved is recorded apart from closure."""
+    if resolved is None:
+        raise ActionError(_("请选择问题是否实际化解"), field="resolved")
+    return perform(
+        case, "close", user, expected_version=expected_version,
+        summary=_("办结（%(r)s）") % {"r": _("已实际化解") if resolved else _("未实际化解")}, note=note,
+        changes={"closed_at": timezone.now(), "resolved": resolved},
+    )
+
+
+def _request_within_window(user, case, action, window_code, *, expected_version, requested_on, summary):
+    _date_not_future(requested_on, _("申请日期"), "requested_on")
+    window = case.deadlines.filter(rule__code=window_code).order_by("-id").first()
+    if window is None or window.state != window.State.RUNNING:
+        raise ActionError(_("本案没有正在计算的申请期限，不能登记该申请"))
+    if requested_on < window.started_on:
+        raise ActionError(_("申请日期不能早于书面意见送达日期"), field="requested_on")
+    if requested_on > window.due_on:
+        raise ActionError(
+            _("申请期限已于%(day)s届满（%(rule)s），依法不再受理该申请") % {"day": window.due_on, "rule": window.rule.legal_basis},
+            field="requested_on",
+        )
+    return perform(
+        case, action, user, expected_version=expected_version, summary=summary,
+        data={"requested_on": requested_on.isoformat()}, changes={"closed_at": None}, clock_date=requested_on,
+    )
+
+
+@atomic_action
+def do_request_review(user, case, *, expected_version, requested_on=None):
+    """复查申请: within 30 days of service of the written reply."""
+    return _request_within_window(
+        user, case, "request_review", "review_window", expected_version=expected_version,
+        requested_on=requested_on, summary=_("信访人请求复查"),
+    )
+
+
+@atomic_action
+def do_decide_review(user, case, *, expected_version, outcome="", served_on=None, content=""):
+    return _written_decision(
+        user, case, "decide_review", expected_version=expected_version, outcome=outcome, served_on=served_on,
+        content=content, summary_prefix=_("复查意见"),
+    )
+
+
+@atomic_action
+def do_request_rereview(user, case, *, expected_version, requested_on=None):
+    """复核申请: within 30 days of service of the review decision."""
+    return _request_within_window(
+        user, case, "request_rereview", "rereview_window", expected_version=expected_version,
+        requested_on=requested_on, summary=_("信访人请求复核"),
+    )
+
+
+@atomic_action
+def do_start_hearing(user, case, *, expected_version, on_date=None):
+    """听证: the re-review clock stops while the hearing runs (信访工作条例 第三十七条)."""
+    on_date = on_date or timezone.localdate()
+    if case.deadlines.filter(state="paused").exists():
+        raise ActionError(_("听证已在进行中"))
+    return perform(case, "start_hearing", user, expected_version=expected_version, summary=_("举行听证，复核期限中止计算"), clock_date=on_date)
+
+
+@atomic_action
+def do_end_hearing(user, case, *, expected_version, on_date=None):
+    on_date = on_date or timezone.localdate()
+    if not case.deadlines.filter(state="paused").exists():
+        raise ActionError(_("本案没有进行中的听证"))
+    return perform(case, "end_hearing", user, expected_version=expected_version, summary=_("听证结束，复核期限恢复计算"), clock_date=on_date)
+
+
+@atomic_action
+def do_decide_rereview(user, case, *, expected_version, outcome="", served_on=None, content=""):
+    """复核意见: the matter is final (终结); the same facts and reasons are not accepted again."""
+    return _written_decision(
+        user, case, "decide_rereview", expected_version=expected_version, outcome=outcome, served_on=served_on,
+        content=content, summary_prefix=_("复核意见（终结）"), changes={"closed_at": timezone.now()},
+    )
+
+
+@atomic_action
+def do_record_mediation_session(user, case, *, held_on=None, place="", mediators="", minutes=""):
+    _date_not_future(held_on, _("调解日期"), "held_on")
+    minutes = _required(minutes, _("请填写调解经过"), "minutes")
+    return perform(
+        case, "mediation_session", user, expected_version=None,
+        summary=_("%(day)s在%(place)s调解") % {"day": held_on, "place": place or _("调解室")},
+        note=minutes, data={"held_on": held_on.isoformat(), "place": place, "mediators": mediators},
+    )
+
+
+@atomic_action
+def do_record_agreement(user, case, *, expected_version, terms="", signed_on=None):
+    """达成调解协议 (调解协议书) with its terms."""
+    terms = _required(terms, _("请填写协议内容"), "terms")
+    _date_not_future(signed_on, _("签订日期"), "signed_on")
+    return perform(
+        case, "agree", user, expected_version=expected_version, summary=_("达成调解协议"),
+        data={"terms": terms, "signed_on": signed_on.isoformat()}, clock_date=signed_on,
+    )
+
+
+@atomic_action
+def do_record_mediation_failure(user, case, *, expected_version, reason=""):
+    reason = _required(reason, _("请填写调解不成的原因"), "reason")
+    return perform(case, "mediation_failed", user, expected_version=expected_version, summary=_("调解不成"), note=reason)
+
+
+@atomic_action
+def do_refer_case(user, case, *, expected_version, route="", guidance=""):
+    """导入诉讼、仲裁、行政复议等法定途径, with the guidance given to the parties."""
+    if route not in REFERRAL_ROUTES:
+        raise ActionError(_("请选择导入的法定途径"), field="route")
+    guidance = _required(guidance, _("请填写对当事人的引导说明"), "guidance")
+    return perform(
+        case, "refer", user, expected_version=expected_version,
+        summary=_("引导通过%(route)s解决") % {"route": REFERRAL_ROUTES[route]}, note=guidance, data={"route": route},
+    )
+
+
+ACTION_FUNCTIONS = {
+    "accept": do_accept_case,
+    "not_accept": do_not_accept_case,
+    "forward": do_forward_case,
+    "assign": do_assign_case,
+    "note": do_add_note,
+    "document": do_add_document,
+    "extend": do_extend_deadline,
+    "reply": do_reply_case,
+    "close": do_close_case,
+    "request_review": do_request_review,
+    "decide_review": do_decide_review,
+    "request_rereview": do_request_rereview,
+    "start_hearing": do_start_hearing,
+    "end_hearing": do_end_hearing,
+    "decide_rereview": do_decide_rereview,
+    "mediation_session": do_record_mediation_session,
+    "agree": do_record_agreement,
+    "mediation_failed": do_record_mediation_failure,
+    "refer": do_refer_case,
+}
+
+
+def do_case_action(user, case, action, **fields):
+    """Dispatch a step by its action code (as the transition table and the pages name it)."""
+    func = ACTION_FUNCTIONS.get(action)
+    if func is None:
+        raise ActionError(_("未知的操作"))
+    return func(user, case, **fields)

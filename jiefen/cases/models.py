@@ -1,0 +1,266 @@
+"""The case (信访事项 / 矛盾纠纷) and what hangs off it: parties, contacts, clocks, timeline, documents."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from jiefen.org.models import Unit
+
+
+class Channel(models.TextChoices):
+    VISIT = "visit", _("来访")
+    LETTER = "letter", _("来信")
+    CALL = "call", _("来电")
+    ONLINE = "online", _("网上")
+    FAX = "fax", _("传真")
+    GRID = "grid", _("网格排查")
+    ASSIGNED = "assigned", _("上级交办")
+
+
+class LegalClass(models.TextChoices):
+    SUGGESTION = "suggestion", _("建议意见")
+    ACCUSATION = "accusation", _("检举控告")
+    CLAIM = "claim", _("申诉求决")
+    DISPUTE = "dispute", _("民间纠纷")
+
+
+class Status(models.TextChoices):
+    REGISTERED = "registered", _("已登记")
+    ACCEPTED = "accepted", _("已受理")
+    NOT_ACCEPTED = "not_accepted", _("不予受理")
+    FORWARDED = "forwarded", _("已转送")
+    IN_HANDLING = "in_handling", _("办理中")
+    REPLIED = "replied", _("已答复")
+    REVIEW_REQUESTED = "review_requested", _("复查中")
+    REVIEW_DECIDED = "review_decided", _("复查已决定")
+    REREVIEW_REQUESTED = "rereview_requested", _("复核中")
+    FINAL = "final", _("已终结")
+    MEDIATING = "mediating", _("调解中")
+    AGREED = "agreed", _("达成调解协议")
+    MEDIATION_FAILED = "mediation_failed", _("调解不成")
+    REFERRED = "referred", _("已导入其他途径")
+    CLOSED = "closed", _("已办结")
+
+
+OPEN_STATUSES = [s for s in Status if s not in (Status.CLOSED, Status.FINAL, Status.NOT_ACCEPTED, Status.FORWARDED)]
+
+
+class ReplyOutcome(models.TextChoices):
+    SUPPORT = "support", _("支持")
+    EXPLAIN = "explain", _("解释说明")
+    REJECT = "reject", _("不予支持")
+
+
+class Category(models.Model):
+    """Subject category (事项分类), e.g. 土地征收, 劳动工资, 邻里纠纷."""
+
+    name = models.CharField(_("名称"), max_length=50, unique=True)
+    parent = models.ForeignKey("self", models.PROTECT, null=True, blank=True, verbose_name=_("上级分类"))
+    sort = models.PositiveIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("事项分类")
+        verbose_name_plural = _("事项分类")
+        ordering = ["sort", "id"]
+
+    def __str__(self):
+        return self.name
+
+
+class CaseSequence(models.Model):
+    """Per centre and year, the last case number issued (一案一码)."""
+
+    centre = models.ForeignKey(Unit, models.CASCADE)
+    year = models.PositiveIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["centre", "year"], name="unique_case_sequence")]
+
+
+class Case(models.Model):
+    class Kind(models.TextChoices):
+        PETITION = "petition", _("信访事项")
+        DISPUTE = "dispute", _("矛盾纠纷")
+
+    number = models.CharField(_("案件编号"), max_length=32, unique=True)
+    query_code = models.CharField(_("查询码"), max_length=12)
+    kind = models.CharField(_("类别"), max_length=10, choices=Kind.choices)
+    centre = models.ForeignKey(Unit, models.PROTECT, related_name="centre_cases", verbose_name=_("受理中心"))
+    channel = models.CharField(_("来源渠道"), max_length=10, choices=Channel.choices)
+    legal_class = models.CharField(_("性质"), max_length=12, choices=LegalClass.choices)
+    category = models.ForeignKey(Category, models.PROTECT, verbose_name=_("事项分类"))
+    village = models.ForeignKey(
+        Unit, models.PROTECT, null=True, blank=True, related_name="village_cases", verbose_name=_("所属村（社区）")
+    )
+    request = models.TextField(_("诉求"))
+    facts = models.TextField(_("事实和理由"), blank=True)
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.REGISTERED)
+    # Compare-and-swap token: every action moves it on; two people acting at once cannot both succeed.
+    version = models.PositiveIntegerField(default=1)
+    responsible_unit = models.ForeignKey(
+        Unit, models.PROTECT, null=True, blank=True, related_name="responsible_cases", verbose_name=_("责任单位")
+    )
+    accused_unit = models.ForeignKey(
+        Unit, models.PROTECT, null=True, blank=True, related_name="accused_cases", verbose_name=_("被检举控告单位")
+    )
+    identity_unknown = models.BooleanField(
+        _("姓名或地址不清"), default=False, help_text=_("信访人姓名（名称）、住址不清的，不适用受理告知期限")
+    )
+    is_group = models.BooleanField(_("集体访"), default=False)
+    received_at = models.DateTimeField(_("登记时间"))
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("登记人")
+    )
+    receiving_leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("接待领导")
+    )
+    contact_count = models.PositiveIntegerField(_("来访（电）次数"), default=1)
+    person_times = models.PositiveIntegerField(_("人次"), default=1)
+    accepted_on = models.DateField(_("受理日期"), null=True, blank=True)
+    reply_outcome = models.CharField(_("处理意见"), max_length=10, choices=ReplyOutcome.choices, blank=True)
+    reply_served_on = models.DateField(_("送达日期"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    # Closure, real resolution and satisfaction are three separate outcomes (DESIGN.md §3).
+    resolved = models.BooleanField(_("实际化解"), null=True, blank=True)
+    satisfaction = models.CharField(_("满意度"), max_length=10, blank=True)
+    # The earliest running obligation deadline, kept by the clock engine so lists can flag and filter by index.
+    next_due_on = models.DateField(_("最近期限"), null=True, blank=True)
+    schedule_warning = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("案件")
+        verbose_name_plural = _("案件")
+        indexes = [
+            # Case list: a centre's cases newest first (queries.case_list).
+            models.Index(fields=["centre", "-received_at"], name="case_centre_received"),
+            models.Index(fields=["responsible_unit", "-received_at"], name="case_unit_received"),
+            models.Index(fields=["centre", "status", "-received_at"], name="case_centre_status"),
+            models.Index(fields=["centre", "next_due_on"], name="case_centre_due"),
+            models.Index(fields=["village", "-received_at"], name="case_village_received"),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def is_open(self):
+        return self.status in OPEN_STATUSES
+
+
+class Party(models.Model):
+    class Role(models.TextChoices):
+        PETITIONER = "petitioner", _("信访人")
+        REPRESENTATIVE = "representative", _("代表")
+        RESPONDENT = "respondent", _("被反映人/对方当事人")
+
+    case = models.ForeignKey(Case, models.CASCADE, related_name="parties")
+    role = models.CharField(_("身份"), max_length=20, choices=Role.choices, default=Role.PETITIONER)
+    name = models.CharField(_("姓名"), max_length=50)
+    id_number = models.CharField(_("身份证号"), max_length=18, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    address = models.CharField(_("住址"), max_length=200, blank=True)
+    village = models.ForeignKey(Unit, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("村（社区）"))
+    # Keyed hashes (HMAC) so the desk can find "already has an open case" without searching plaintext.
+    id_number_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    phone_hash = models.CharField(max_length=64, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("当事人")
+        verbose_name_plural = _("当事人")
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.name
+
+
+class Contact(models.Model):
+    """One visit, letter or call on a case: the case counts once, person-times add up."""
+
+    case = models.ForeignKey(Case, models.CASCADE, related_name="contacts")
+    channel = models.CharField(_("渠道"), max_length=10, choices=Channel.choices)
+    occurred_at = models.DateTimeField(_("时间"))
+    head_count = models.PositiveIntegerField(_("人数"), default=1)
+    receiving_leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("接待领导")
+    )
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("登记人"))
+    note = models.TextField(_("情况"), blank=True)
+
+    class Meta:
+        verbose_name = _("来访（来电）记录")
+        verbose_name_plural = _("来访（来电）记录")
+        ordering = ["occurred_at", "id"]
+
+
+class Deadline(models.Model):
+    """A running or finished statutory clock of one case, with how its due date was computed."""
+
+    class State(models.TextChoices):
+        RUNNING = "running", _("计时中")
+        MET = "met", _("已完成")
+        PAUSED = "paused", _("已中止")
+        EXEMPT = "exempt", _("不适用")
+
+    case = models.ForeignKey(Case, models.CASCADE, related_name="deadlines")
+    rule = models.ForeignKey("clocks.ClockRule", models.PROTECT, verbose_name=_("期限"))
+    state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.RUNNING)
+    started_on = models.DateField(_("起算日"))
+    due_on = models.DateField(_("截止日"), null=True, blank=True)
+    explanation = models.TextField(_("计算过程"), blank=True)
+    warning = models.CharField(_("提示"), max_length=200, blank=True)
+    # (days, reason) added to the statutory length: approved extensions and paused days.
+    additions = models.JSONField(default=list, blank=True)
+    paused_on = models.DateField(null=True, blank=True)
+    finished_on = models.DateField(_("完成日"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("法定期限")
+        verbose_name_plural = _("法定期限")
+        ordering = ["id"]
+        indexes = [models.Index(fields=["state", "due_on"], name="deadline_state_due")]
+
+
+class Event(models.Model):
+    """One entry of the case timeline; every action writes exactly one."""
+
+    case = models.ForeignKey(Case, models.CASCADE, related_name="events")
+    kind = models.CharField(_("事件"), max_length=30)
+    at = models.DateTimeField(_("时间"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+", verbose_name=_("操作人"))
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20, blank=True)
+    summary = models.CharField(_("摘要"), max_length=300)
+    note = models.TextField(_("说明"), blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    # Shown to the petitioner when tracking (no internal notes, no staff names).
+    public = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("办理记录")
+        verbose_name_plural = _("办理记录")
+        ordering = ["at", "id"]
+
+
+class Document(models.Model):
+    class Kind(models.TextChoices):
+        ACCEPTANCE_NOTICE = "acceptance_notice", _("受理告知书")
+        NON_ACCEPTANCE_NOTICE = "non_acceptance_notice", _("不予受理告知书")
+        REPLY = "reply", _("处理意见书")
+        MATERIAL = "material", _("办理材料")
+
+    case = models.ForeignKey(Case, models.CASCADE, related_name="documents")
+    kind = models.CharField(_("类型"), max_length=30, choices=Kind.choices)
+    title = models.CharField(_("标题"), max_length=200)
+    file = models.FileField(_("文件"), upload_to="cases/%Y/%m/", blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("材料")
+        verbose_name_plural = _("材料")
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return self.title

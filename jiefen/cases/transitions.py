@@ -1,0 +1,136 @@
+"""Every allowed step of the petition and dispute lifecycles (DESIGN.md §3), as one table.
+
+The action that moves a case (actions.core.perform) and the page that offers buttons (case detail) both read
+this table, so the two can never disagree. A row with `target=None` records something without changing state.
+"""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from jiefen.org.models import Role
+
+from .models import Case, Status
+
+PETITION, DISPUTE = Case.Kind.PETITION, Case.Kind.DISPUTE
+BOTH = frozenset({PETITION, DISPUTE})
+S = Status
+LEADERSHIP = frozenset({Role.LEADER, Role.DIRECTOR})
+UNIT_WORKERS = frozenset({Role.HANDLER, Role.MEDIATOR})
+DESK = frozenset({Role.CLERK, Role.LEADER, Role.DIRECTOR})
+OPEN_WORK = frozenset({S.ACCEPTED, S.IN_HANDLING, S.MEDIATING, S.REVIEW_REQUESTED, S.REREVIEW_REQUESTED})
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    label: str
+    kinds: frozenset
+    sources: frozenset
+    target: str | None
+    roles: frozenset
+    # Handlers and mediators may act only on cases of their own unit (the responsible unit).
+    unit_roles: frozenset = frozenset()
+    # Whether the step moves the case's version (compare-and-swap); appends like notes do not.
+    versioned: bool = True
+    # Shown on the petitioner's tracking page.
+    public: bool = True
+    style: str = "primary"
+
+
+TRANSITIONS = [
+    # Intake decisions (duty leader or director): 受理 / 不予受理 / 转送.
+    Transition("accept", _("受理"), BOTH, frozenset({S.REGISTERED}), S.ACCEPTED, LEADERSHIP),
+    Transition("not_accept", _("不予受理"), BOTH, frozenset({S.REGISTERED}), S.NOT_ACCEPTED, LEADERSHIP, style="danger"),
+    Transition(
+        "forward", _("转送"), frozenset({PETITION}), frozenset({S.REGISTERED, S.ACCEPTED}), S.FORWARDED, LEADERSHIP,
+        style="secondary",
+    ),
+    # 交办: to a unit for handling; for a dispute, to the mediators of a unit.
+    Transition("assign", _("交办"), frozenset({PETITION}), frozenset({S.ACCEPTED, S.IN_HANDLING}), S.IN_HANDLING, LEADERSHIP),
+    Transition("assign", _("指派调解"), frozenset({DISPUTE}), frozenset({S.ACCEPTED, S.MEDIATING}), S.MEDIATING, LEADERSHIP),
+    # Handling.
+    Transition(
+        "note", _("办理记录"), BOTH, OPEN_WORK | {S.REGISTERED, S.REPLIED, S.REVIEW_DECIDED},
+        None, LEADERSHIP | {Role.CLERK}, unit_roles=UNIT_WORKERS, versioned=False, public=False, style="secondary",
+    ),
+    Transition(
+        "document", _("上传材料"), BOTH, OPEN_WORK | {S.REGISTERED, S.REPLIED, S.REVIEW_DECIDED, S.AGREED, S.REFERRED},
+        None, LEADERSHIP | {Role.CLERK}, unit_roles=UNIT_WORKERS, versioned=False, public=False, style="secondary",
+    ),
+    Transition(
+        "extend", _("延长办理期限"), frozenset({PETITION}), frozenset({S.IN_HANDLING}), None, LEADERSHIP,
+        unit_roles=frozenset({Role.HANDLER}), style="secondary",
+    ),
+    Transition(
+        "reply", _("出具处理意见"), frozenset({PETITION}), frozenset({S.IN_HANDLING}), S.REPLIED, LEADERSHIP,
+        unit_roles=frozenset({Role.HANDLER}),
+    ),
+    # Review (复查) and re-review (复核), recorded by the centre.
+    Transition("request_review", _("登记复查申请"), frozenset({PETITION}), frozenset({S.REPLIED, S.CLOSED}), S.REVIEW_REQUESTED, DESK, style="secondary"),
+    Transition("decide_review", _("登记复查意见"), frozenset({PETITION}), frozenset({S.REVIEW_REQUESTED}), S.REVIEW_DECIDED, LEADERSHIP),
+    Transition(
+        "request_rereview", _("登记复核申请"), frozenset({PETITION}), frozenset({S.REVIEW_DECIDED, S.CLOSED}),
+        S.REREVIEW_REQUESTED, DESK, style="secondary",
+    ),
+    Transition("start_hearing", _("举行听证"), frozenset({PETITION}), frozenset({S.REREVIEW_REQUESTED}), None, LEADERSHIP, style="secondary"),
+    Transition("end_hearing", _("听证结束"), frozenset({PETITION}), frozenset({S.REREVIEW_REQUESTED}), None, LEADERSHIP, style="secondary"),
+    Transition("decide_rereview", _("登记复核意见（终结）"), frozenset({PETITION}), frozenset({S.REREVIEW_REQUESTED}), S.FINAL, LEADERSHIP),
+    # Mediation of disputes.
+    Transition(
+        "mediation_session", _("调解记录"), frozenset({DISPUTE}), frozenset({S.MEDIATING}), None, LEADERSHIP,
+        unit_roles=UNIT_WORKERS, versioned=False, style="secondary",
+    ),
+    Transition("agree", _("达成调解协议"), frozenset({DISPUTE}), frozenset({S.MEDIATING}), S.AGREED, LEADERSHIP, unit_roles=UNIT_WORKERS),
+    Transition(
+        "mediation_failed", _("调解不成"), frozenset({DISPUTE}), frozenset({S.MEDIATING}), S.MEDIATION_FAILED, LEADERSHIP,
+        unit_roles=UNIT_WORKERS, style="danger",
+    ),
+    Transition("refer", _("导入诉讼、仲裁等途径"), frozenset({DISPUTE}), frozenset({S.MEDIATION_FAILED}), S.REFERRED, LEADERSHIP, unit_roles=UNIT_WORKERS),
+    # Closure.
+    Transition("close", _("办结"), frozenset({PETITION}), frozenset({S.REPLIED, S.REVIEW_DECIDED}), S.CLOSED, LEADERSHIP, unit_roles=frozenset({Role.HANDLER})),
+    Transition("close", _("办结"), frozenset({DISPUTE}), frozenset({S.AGREED, S.REFERRED}), S.CLOSED, LEADERSHIP, unit_roles=UNIT_WORKERS),
+    # A later visit, letter or call on the same matter: a new contact, never a new case.
+    Transition("contact", _("登记来访（来电）"), BOTH, frozenset(Status), None, DESK, versioned=False, public=False, style="secondary"),
+]
+
+ACTIONS = sorted({t.action for t in TRANSITIONS})
+
+
+def find(action, kind, status):
+    """The row for `action` on a case of `kind` in `status`, or None if the step is not legal."""
+    for t in TRANSITIONS:
+        if t.action == action and kind in t.kinds and status in t.sources:
+            return t
+    return None
+
+
+def label_for(action, kind):
+    for t in TRANSITIONS:
+        if t.action == action and kind in t.kinds:
+            return t.label
+    return action
+
+
+def role_may(user, case, t):
+    """Whether `user`'s role (and, for unit roles, unit) lets them take step `t` on `case`.
+
+    Data scope was already applied by access.access_case; this adds the per-step rule.
+    """
+    if user.role in t.roles:
+        return True
+    if user.role in t.unit_roles and case.responsible_unit_id and user.unit_id:
+        return case.responsible_unit.path.startswith(user.unit.path)
+    return False
+
+
+def available(user, case):
+    """The steps this user may take on this case now, in table order, one per action."""
+    seen, steps = set(), []
+    for t in TRANSITIONS:
+        if t.action in seen or case.kind not in t.kinds or case.status not in t.sources:
+            continue
+        if role_may(user, case, t):
+            seen.add(t.action)
+            steps.append(t)
+    return steps

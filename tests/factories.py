@@ -1,0 +1,60 @@
+"""Building blocks for tests: the unit tree, a persona per role, and cases registered through the actions."""
+
+from jiefen.cases.actions import do_register_case
+from jiefen.cases.models import Case, Category, Channel, LegalClass
+from jiefen.org.models import Role, Unit, User
+
+VALID_IDS = ["11010519491231002X", "110105194912310029", "440524188001010014"]
+
+
+def unit(name, kind, parent=None, code=None):
+    return Unit.objects.create(name=name, kind=kind, parent=parent, code=code or f"U{Unit.objects.count() + 1:05d}")
+
+
+def build_org():
+    """A county with two townships; township 1 has two villages (one with a grid) and two departments."""
+    county = unit("青山县", Unit.Kind.COUNTY, code="330100")
+    town = unit("青山镇", Unit.Kind.TOWNSHIP, county, code="330101")
+    other_town = unit("白水镇", Unit.Kind.TOWNSHIP, county, code="330102")
+    village_a = unit("东村", Unit.Kind.VILLAGE, town)
+    village_b = unit("西村", Unit.Kind.VILLAGE, town)
+    grid_a = unit("东村第一网格", Unit.Kind.GRID, village_a)
+    land_office = unit("自然资源所", Unit.Kind.DEPARTMENT, town)
+    labour_office = unit("劳动保障所", Unit.Kind.DEPARTMENT, town)
+    other_village = unit("白水村", Unit.Kind.VILLAGE, other_town)
+    return dict(
+        county=county, town=town, other_town=other_town, village_a=village_a, village_b=village_b,
+        grid_a=grid_a, land_office=land_office, labour_office=labour_office, other_village=other_village,
+    )
+
+
+def person(username, role, unit, full_name=None, **extra):
+    user = User.objects.create_user(
+        username=username, password="pass-1234-word", role=role, unit=unit, full_name=full_name or username, **extra
+    )
+    return user
+
+
+def build_personas(org):
+    """One account per role, plus outsiders: each test reads as 'the clerk', 'an outsider'."""
+    return dict(
+        clerk=person("clerk", Role.CLERK, org["town"], "王接待"),
+        leader=person("leader", Role.LEADER, org["town"], "李书记"),
+        director=person("director", Role.DIRECTOR, org["town"], "张主任"),
+        handler=person("handler", Role.HANDLER, org["village_a"], "赵村干", is_unit_head=True),
+        other_handler=person("other_handler", Role.HANDLER, org["village_b"], "钱村干"),
+        land_handler=person("land_handler", Role.HANDLER, org["land_office"], "孙所长", is_unit_head=True),
+        mediator=person("mediator", Role.MEDIATOR, org["grid_a"], "周网格"),
+        supervisor=person("supervisor", Role.SUPERVISOR, org["county"], "吴督办"),
+        outsider=person("outsider", Role.CLERK, org["other_town"], "郑外镇"),
+    )
+
+
+def register(user, *, village=None, kind=Case.Kind.PETITION, legal_class=LegalClass.CLAIM, head_count=1,
+             request="要求解决拖欠工资问题", parties=None, channel=Channel.VISIT, **extra):
+    category = extra.pop("category", None) or Category.objects.get(name="劳动工资")
+    parties = parties or [{"name": "陈大山", "id_number": VALID_IDS[0], "phone": "13800138000", "address": "东村1组"}]
+    return do_register_case(
+        user, kind=kind, channel=channel, legal_class=legal_class, category=category, request=request,
+        parties=parties, village=village, head_count=head_count, **extra,
+    )

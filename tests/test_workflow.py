@@ -1,0 +1,91 @@
+import datetime as dt
+
+import pytest
+import time_machine
+from zoneinfo import ZoneInfo
+
+from jiefen.audit.models import AuditRecord
+from jiefen.cases import actions
+from jiefen.cases.actions.workflow import (
+    do_accept_case, do_assign_case, do_close_case, do_extend_deadline, do_reply_case, do_request_review,
+)
+from jiefen.cases.models import Case, Event, Status
+
+from .factories import register
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def test_a_petition_goes_from_desk_to_closure(org, people):
+    case = register(people["clerk"], village=org["village_a"], head_count=6)
+    assert case.status == Status.REGISTERED and case.is_group and case.person_times == 6
+    do_accept_case(people["leader"], case, expected_version=case.version)
+    do_assign_case(people["leader"], case, expected_version=case.version, unit=org["village_a"])
+    actions.workflow.do_add_note(people["handler"], case, text="走访核实")
+    do_reply_case(people["handler"], case, expected_version=case.version, outcome="support",
+                  served_on=dt.date.today(), content="支持其诉求")
+    do_close_case(people["handler"], case, expected_version=case.version, resolved=True)
+    case.refresh_from_db()
+    assert case.status == Status.CLOSED and case.resolved is True
+    kinds = list(Event.objects.filter(case=case).values_list("kind", flat=True))
+    assert kinds == ["register", "accept", "assign", "note", "reply", "close"]
+    assert AuditRecord.objects.filter(object_ref=case.number).count() == 6
+
+
+def test_a_stale_version_is_refused_and_changes_nothing(org, people):
+    case = register(people["clerk"], village=org["village_a"])
+    stale = Case.objects.get(pk=case.pk)
+    do_accept_case(people["leader"], case, expected_version=case.version)
+    with pytest.raises(actions.CaseChanged):
+        do_accept_case(people["director"], stale, expected_version=stale.version)
+    assert Event.objects.filter(case=case, kind="accept").count() == 1
+
+
+def test_an_illegal_step_is_refused_with_a_message(org, people):
+    case = register(people["clerk"], village=org["village_a"])
+    with pytest.raises(actions.ActionError, match="不能执行"):
+        do_close_case(people["leader"], case, expected_version=case.version, resolved=True)
+
+
+def test_a_handler_cannot_accept(org, people):
+    case = register(people["clerk"], village=org["village_a"])
+    with pytest.raises(actions.ActionError, match="无权"):
+        do_accept_case(people["handler"], case, expected_version=case.version)
+
+
+def test_extension_is_capped_at_thirty_days(org, people):
+    case = register(people["clerk"], village=org["village_a"])
+    do_accept_case(people["leader"], case, expected_version=case.version)
+    do_assign_case(people["leader"], case, expected_version=case.version, unit=org["village_a"])
+    with pytest.raises(actions.ActionError, match="30"):
+        do_extend_deadline(people["handler"], case, expected_version=case.version, days=31, reason="复杂",
+                           approver=people["leader"])
+    do_extend_deadline(people["handler"], case, expected_version=case.version, days=30, reason="情况复杂",
+                       approver=people["handler"])
+    handling = case.deadlines.get(rule__code="handling")
+    assert "延期" in handling.explanation
+
+
+def _replied_case(org, people, served_on):
+    case = register(people["clerk"], village=org["village_a"])
+    do_accept_case(people["leader"], case, expected_version=case.version)
+    do_assign_case(people["leader"], case, expected_version=case.version, unit=org["village_a"])
+    do_reply_case(people["handler"], case, expected_version=case.version, outcome="reject", served_on=served_on,
+                  content="不予支持")
+    return case
+
+
+@pytest.mark.parametrize("day, allowed", [(30, True), (31, False)])
+def test_review_may_be_requested_on_day_30_but_not_day_31(org, people, day, allowed):
+    # Served Tue 2026-06-02: day 30 is Thu 2026-07-02, a working day, so nothing rolls forward.
+    with time_machine.travel(dt.datetime(2026, 6, 2, 10, tzinfo=SHANGHAI), tick=False):
+        case = _replied_case(org, people, dt.date(2026, 6, 2))
+    requested_on = dt.date(2026, 6, 2) + dt.timedelta(days=day)
+    with time_machine.travel(dt.datetime.combine(requested_on, dt.time(10), SHANGHAI), tick=False):
+        if allowed:
+            do_request_review(people["clerk"], case, expected_version=case.version, requested_on=requested_on)
+            assert Case.objects.get(pk=case.pk).status == Status.REVIEW_REQUESTED
+        else:
+            with pytest.raises(actions.ActionError, match="届满"):
+                do_request_review(people["clerk"], case, expected_version=case.version, requested_on=requested_on)
+            assert Case.objects.get(pk=case.pk).status == Status.REPLIED
