@@ -37,13 +37,15 @@ def check_step(user, case, action):
 
 
 def perform(
-    case, action, user, *, expected_version, summary, changes=None, note="", data=None, clock_date=None, extra=None
+    case, action, user, *, expected_version, summary, changes=None, note="", data=None, clock_date=None, extra=None,
+    at=None,
 ):
     """Take step `action` on `case`: check it, compare-and-swap the version, write one event and one audit record.
 
     `changes` are Case fields to set; `clock_date` is the date the step's clocks count from (a service date, a
-    request date), default today; `extra` is called with (case, event) inside the transaction for the step's own
-    rows. Must be called inside transaction.atomic.
+    request date), default the day of `at`; `extra` is called with (case, event) inside the transaction for the
+    step's own rows; `at` is when the step happened, default now (earlier only when entering records after the
+    fact, e.g. from a paper ledger). Must be called inside transaction.atomic.
     """
     t = check_step(user, case, action)
     changes = dict(changes or {})
@@ -65,11 +67,11 @@ def perform(
             setattr(case, name, value)
     if computed:
         case.refresh_from_db(fields=computed)
-    now = timezone.now()
+    at = at or timezone.now()
     event = Event.objects.create(
         case=case,
         kind=action,
-        at=now,
+        at=at,
         actor=user,
         from_status=before,
         to_status=case.status,
@@ -80,7 +82,7 @@ def perform(
     )
     if extra:
         extra(case, event)
-    deadlines.apply_event(case, action, clock_date or timezone.localdate())
+    deadlines.apply_event(case, action, clock_date or timezone.localdate(at))
     record(user, f"case.{action}", case, status=case.status)
     return event
 

@@ -151,5 +151,6 @@ def do_record_contact(acting_user, case, *, channel, head_count=1, note="", rece
         changes={"contact_count": F("contact_count") + 1, "person_times": F("person_times") + head_count},
         data={"head_count": head_count, "channel": channel},
         extra=add_contact,
+        at=occurred_at,
     )
     return case

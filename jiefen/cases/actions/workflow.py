@@ -39,40 +39,40 @@ def _outcome(outcome):
 
 
 @atomic_action
-def do_accept_case(user, case, *, expected_version, note=""):
-    today = timezone.localdate()
+def do_accept_case(user, case, *, expected_version, note="", at=None):
+    today = timezone.localdate(at) if at else timezone.localdate()
     return perform(
-        case, "accept", user, expected_version=expected_version, summary=_("受理"), note=note,
+        case, "accept", user, expected_version=expected_version, at=at, summary=_("受理"), note=note,
         changes={"accepted_on": today}, clock_date=today,
     )
 
 
 @atomic_action
-def do_not_accept_case(user, case, *, expected_version, reason="", lawful_channel=""):
+def do_not_accept_case(user, case, *, expected_version, reason="", lawful_channel="", at=None):
     """不予受理 with the reason and the lawful channel to go to instead (诉访分离)."""
     reason = _required(reason, _("请填写不予受理的理由"), "reason")
     lawful_channel = _required(lawful_channel, _("请告知信访人应当通过的法定途径"), "lawful_channel")
     return perform(
-        case, "not_accept", user, expected_version=expected_version,
+        case, "not_accept", user, expected_version=expected_version, at=at,
         summary=_("不予受理，告知通过%(channel)s解决") % {"channel": lawful_channel},
         note=reason, data={"reason": reason, "lawful_channel": lawful_channel},
-        changes={"closed_at": timezone.now()},
+        changes={"closed_at": at or timezone.now()},
     )
 
 
 @atomic_action
-def do_forward_case(user, case, *, expected_version, organ="", reason=""):
+def do_forward_case(user, case, *, expected_version, organ="", reason="", at=None):
     """转送 to the organ that owns the matter outside this centre."""
     organ = _required(organ, _("请填写转送的机关或单位"), "organ")
     return perform(
-        case, "forward", user, expected_version=expected_version,
+        case, "forward", user, expected_version=expected_version, at=at,
         summary=_("转送%(organ)s") % {"organ": organ}, note=reason, data={"organ": organ},
-        changes={"closed_at": timezone.now()},
+        changes={"closed_at": at or timezone.now()},
     )
 
 
 @atomic_action
-def do_assign_case(user, case, *, expected_version, unit=None, note=""):
+def do_assign_case(user, case, *, expected_version, unit=None, note="", at=None):
     """交办 to a department or village (or to its mediators, for a dispute)."""
     if unit is None:
         raise ActionError(_("请选择承办单位"), field="unit")
@@ -81,20 +81,20 @@ def do_assign_case(user, case, *, expected_version, unit=None, note=""):
             raise ActionError(_("检举控告事项不得交由被检举控告的单位办理"), field="unit")
         raise ActionError(_("只能交办给本中心所辖的部门或村（社区）"), field="unit")
     return perform(
-        case, "assign", user, expected_version=expected_version,
+        case, "assign", user, expected_version=expected_version, at=at,
         summary=_("交办%(unit)s") % {"unit": unit.name}, note=note, data={"unit": unit.pk},
         changes={"responsible_unit": unit},
     )
 
 
 @atomic_action
-def do_add_note(user, case, *, text=""):
+def do_add_note(user, case, *, text="", at=None):
     text = _required(text, _("请填写办理情况"), "text")
-    return perform(case, "note", user, expected_version=None, summary=_("办理记录"), note=text)
+    return perform(case, "note", user, expected_version=None, at=at, summary=_("办理记录"), note=text)
 
 
 @atomic_action
-def do_add_document(user, case, *, title="", file=None):
+def do_add_document(user, case, *, title="", file=None, at=None):
     title = _required(title, _("请填写材料名称"), "title")
     if file is None:
         raise ActionError(_("请选择要上传的文件"), field="file")
@@ -104,11 +104,11 @@ def do_add_document(user, case, *, title="", file=None):
         event.data = {"document": doc.pk}
         event.save(update_fields=["data"])
 
-    return perform(case, "document", user, expected_version=None, summary=_("上传材料：%(t)s") % {"t": title}, extra=save_document)
+    return perform(case, "document", user, expected_version=None, at=at, summary=_("上传材料：%(t)s") % {"t": title}, extra=save_document)
 
 
 @atomic_action
-def do_extend_deadline(user, case, *, expected_version, days=0, reason="", approver=None):
+def do_extend_deadline(user, case, *, expected_version, days=0, reason="", approver=None, at=None):
     """延长办理期限: at most 30 days in all, approved by the unit head or a centre leader, reason told."""
     reason = _required(reason, _("请填写延期理由（将告知信访人）"), "reason")
     room = deadlines.extension_room(case)
@@ -126,7 +126,7 @@ def do_extend_deadline(user, case, *, expected_version, days=0, reason="", appro
         event.save(update_fields=["data"])
 
     return perform(
-        case, "extend", user, expected_version=expected_version,
+        case, "extend", user, expected_version=expected_version, at=at,
         summary=_("延长办理期限%(n)s日，理由：%(r)s") % {"n": days, "r": reason}, note=reason, extra=add_extension,
     )
 
@@ -143,7 +143,7 @@ def extension_approvers(case):
     return (leaders | heads).distinct().order_by("role", "id")
 
 
-def _written_decision(user, case, action, *, expected_version, outcome, served_on, content, summary_prefix, changes=None):
+def _written_decision(user, case, action, *, expected_version, outcome, served_on, content, summary_prefix, changes=None, at=None):
     outcome = _outcome(outcome)
     _date_not_future(served_on, _("送达日期"), "served_on")
     content = _required(content, _("请填写处理意见正文"), "content")
@@ -151,7 +151,7 @@ def _written_decision(user, case, action, *, expected_version, outcome, served_o
         raise ActionError(_("送达日期不能早于受理日期"), field="served_on")
     label = ReplyOutcome(outcome).label
     return perform(
-        case, action, user, expected_version=expected_version,
+        case, action, user, expected_version=expected_version, at=at,
         summary=_("%(prefix)s：%(outcome)s，%(day)s送达") % {"prefix": summary_prefix, "outcome": label, "day": served_on},
         data={"outcome": outcome, "served_on": served_on.isoformat(), "content": content},
         changes={"reply_outcome": outcome, "reply_served_on": served_on, **(changes or {})},
@@ -160,27 +160,27 @@ def _written_decision(user, case, action, *, expected_version, outcome, served_o
 
 
 @atomic_action
-def do_reply_case(user, case, *, expected_version, outcome="", served_on=None, content=""):
+def do_reply_case(user, case, *, expected_version, outcome="", served_on=None, content="", at=None):
     """Serve the written reply (处理意见书): 支持 / 解释说明 / 不予支持, with its service date."""
     return _written_decision(
-        user, case, "reply", expected_version=expected_version, outcome=outcome, served_on=served_on,
+        user, case, "reply", expected_version=expected_version, at=at, outcome=outcome, served_on=served_on,
         content=content, summary_prefix=_("出具处理意见书"),
     )
 
 
 @atomic_action
-def do_close_case(user, case, *, expected_version, resolved=None, note=""):
+def do_close_case(user, case, *, expected_version, resolved=None, note="", at=None):
     """办结. Whether the matter was really resolved is recorded apart from closure."""
     if resolved is None:
         raise ActionError(_("请选择问题是否实际化解"), field="resolved")
     return perform(
-        case, "close", user, expected_version=expected_version,
+        case, "close", user, expected_version=expected_version, at=at,
         summary=_("办结（%(r)s）") % {"r": _("已实际化解") if resolved else _("未实际化解")}, note=note,
-        changes={"closed_at": timezone.now(), "resolved": resolved},
+        changes={"closed_at": at or timezone.now(), "resolved": resolved},
     )
 
 
-def _request_within_window(user, case, action, window_code, *, expected_version, requested_on, summary):
+def _request_within_window(user, case, action, window_code, *, expected_version, requested_on, summary, at=None):
     _date_not_future(requested_on, _("申请日期"), "requested_on")
     window = case.deadlines.filter(rule__code=window_code).order_by("-id").first()
     if window is None or window.state != window.State.RUNNING:
@@ -193,99 +193,99 @@ def _request_within_window(user, case, action, window_code, *, expected_version,
             field="requested_on",
         )
     return perform(
-        case, action, user, expected_version=expected_version, summary=summary,
+        case, action, user, expected_version=expected_version, at=at, summary=summary,
         data={"requested_on": requested_on.isoformat()}, changes={"closed_at": None}, clock_date=requested_on,
     )
 
 
 @atomic_action
-def do_request_review(user, case, *, expected_version, requested_on=None):
+def do_request_review(user, case, *, expected_version, requested_on=None, at=None):
     """复查申请: within 30 days of service of the written reply."""
     return _request_within_window(
-        user, case, "request_review", "review_window", expected_version=expected_version,
+        user, case, "request_review", "review_window", expected_version=expected_version, at=at,
         requested_on=requested_on, summary=_("信访人请求复查"),
     )
 
 
 @atomic_action
-def do_decide_review(user, case, *, expected_version, outcome="", served_on=None, content=""):
+def do_decide_review(user, case, *, expected_version, outcome="", served_on=None, content="", at=None):
     return _written_decision(
-        user, case, "decide_review", expected_version=expected_version, outcome=outcome, served_on=served_on,
+        user, case, "decide_review", expected_version=expected_version, at=at, outcome=outcome, served_on=served_on,
         content=content, summary_prefix=_("复查意见"),
     )
 
 
 @atomic_action
-def do_request_rereview(user, case, *, expected_version, requested_on=None):
+def do_request_rereview(user, case, *, expected_version, requested_on=None, at=None):
     """复核申请: within 30 days of service of the review decision."""
     return _request_within_window(
-        user, case, "request_rereview", "rereview_window", expected_version=expected_version,
+        user, case, "request_rereview", "rereview_window", expected_version=expected_version, at=at,
         requested_on=requested_on, summary=_("信访人请求复核"),
     )
 
 
 @atomic_action
-def do_start_hearing(user, case, *, expected_version, on_date=None):
+def do_start_hearing(user, case, *, expected_version, on_date=None, at=None):
     """听证: the re-review clock stops while the hearing runs (信访工作条例 第三十七条)."""
     on_date = on_date or timezone.localdate()
     if case.deadlines.filter(state="paused").exists():
         raise ActionError(_("听证已在进行中"))
-    return perform(case, "start_hearing", user, expected_version=expected_version, summary=_("举行听证，复核期限中止计算"), clock_date=on_date)
+    return perform(case, "start_hearing", user, expected_version=expected_version, at=at, summary=_("举行听证，复核期限中止计算"), clock_date=on_date)
 
 
 @atomic_action
-def do_end_hearing(user, case, *, expected_version, on_date=None):
+def do_end_hearing(user, case, *, expected_version, on_date=None, at=None):
     on_date = on_date or timezone.localdate()
     if not case.deadlines.filter(state="paused").exists():
         raise ActionError(_("本案没有进行中的听证"))
-    return perform(case, "end_hearing", user, expected_version=expected_version, summary=_("听证结束，复核期限恢复计算"), clock_date=on_date)
+    return perform(case, "end_hearing", user, expected_version=expected_version, at=at, summary=_("听证结束，复核期限恢复计算"), clock_date=on_date)
 
 
 @atomic_action
-def do_decide_rereview(user, case, *, expected_version, outcome="", served_on=None, content=""):
+def do_decide_rereview(user, case, *, expected_version, outcome="", served_on=None, content="", at=None):
     """复核意见: the matter is final (终结); the same facts and reasons are not accepted again."""
     return _written_decision(
-        user, case, "decide_rereview", expected_version=expected_version, outcome=outcome, served_on=served_on,
-        content=content, summary_prefix=_("复核意见（终结）"), changes={"closed_at": timezone.now()},
+        user, case, "decide_rereview", expected_version=expected_version, at=at, outcome=outcome, served_on=served_on,
+        content=content, summary_prefix=_("复核意见（终结）"), changes={"closed_at": at or timezone.now()},
     )
 
 
 @atomic_action
-def do_record_mediation_session(user, case, *, held_on=None, place="", mediators="", minutes=""):
+def do_record_mediation_session(user, case, *, held_on=None, place="", mediators="", minutes="", at=None):
     _date_not_future(held_on, _("调解日期"), "held_on")
     minutes = _required(minutes, _("请填写调解经过"), "minutes")
     return perform(
-        case, "mediation_session", user, expected_version=None,
+        case, "mediation_session", user, expected_version=None, at=at,
         summary=_("%(day)s在%(place)s调解") % {"day": held_on, "place": place or _("调解室")},
         note=minutes, data={"held_on": held_on.isoformat(), "place": place, "mediators": mediators},
     )
 
 
 @atomic_action
-def do_record_agreement(user, case, *, expected_version, terms="", signed_on=None):
+def do_record_agreement(user, case, *, expected_version, terms="", signed_on=None, at=None):
     """达成调解协议 (调解协议书) with its terms."""
     terms = _required(terms, _("请填写协议内容"), "terms")
     _date_not_future(signed_on, _("签订日期"), "signed_on")
     return perform(
-        case, "agree", user, expected_version=expected_version, summary=_("达成调解协议"),
+        case, "agree", user, expected_version=expected_version, at=at, summary=_("达成调解协议"),
         data={"terms": terms, "signed_on": signed_on.isoformat()}, clock_date=signed_on,
     )
 
 
 @atomic_action
-def do_record_mediation_failure(user, case, *, expected_version, reason=""):
+def do_record_mediation_failure(user, case, *, expected_version, reason="", at=None):
     reason = _required(reason, _("请填写调解不成的原因"), "reason")
-    return perform(case, "mediation_failed", user, expected_version=expected_version, summary=_("调解不成"), note=reason)
+    return perform(case, "mediation_failed", user, expected_version=expected_version, at=at, summary=_("调解不成"), note=reason)
 
 
 @atomic_action
-def do_refer_case(user, case, *, expected_version, route="", guidance=""):
+def do_refer_case(user, case, *, expected_version, route="", guidance="", at=None):
     """导入诉讼、仲裁、行政复议等法定途径, with the guidance given to the parties."""
     if route not in REFERRAL_ROUTES:
         raise ActionError(_("请选择导入的法定途径"), field="route")
     guidance = _required(guidance, _("请填写对当事人的引导说明"), "guidance")
     return perform(
-        case, "refer", user, expected_version=expected_version,
+        case, "refer", user, expected_version=expected_version, at=at,
         summary=_("引导通过%(route)s解决") % {"route": REFERRAL_ROUTES[route]}, note=guidance, data={"route": route},
     )
 

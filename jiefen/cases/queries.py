@@ -1,0 +1,90 @@
+"""Reads for case lists and pages. Each function names the index it relies on; tests pin their query counts."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.db.models import Q
+from django.db.models.expressions import RawSQL
+from django.utils import timezone
+
+from . import search
+from .access import cases_for
+from .models import OPEN_STATUSES, Case, Party
+
+LIST_COLUMNS = (
+    "id", "number", "kind", "channel", "legal_class", "status", "request", "received_at", "next_due_on",
+    "schedule_warning", "person_times", "contact_count", "is_group", "category__name", "village__name",
+    "responsible_unit__name", "centre__name",
+)
+
+SORTS = {
+    "received": "-received_at",
+    "-received": "received_at",
+    "due": "next_due_on",
+    "-due": "-next_due_on",
+    "number": "number",
+    "-number": "-number",
+}
+
+
+def case_list(user, *, q="", status=None, category=None, village=None, channel=None, unit=None, flag=None,
+              date_from=None, date_to=None, sort="received"):
+    """The cases `user` may see, filtered, newest first. Served by the (centre|unit|village, received_at) indexes;
+    a keyword narrows first through the search table (search.matching_ids_sql)."""
+    qs = cases_for(user)
+    if q:
+        q = q.strip()
+        if Case.objects.filter(number=q).exists():
+            qs = qs.filter(number=q)
+        else:
+            found = search.matching_ids_sql(q)
+            qs = qs.filter(id__in=RawSQL(*found)) if found else qs.filter(Q(request__contains=q) | Q(facts__contains=q))
+    if status:
+        qs = qs.filter(status__in=OPEN_STATUSES) if status == "open" else qs.filter(status=status)
+    if category:
+        qs = qs.filter(category_id=category)
+    if village:
+        qs = qs.filter(village_id=village)
+    if channel:
+        qs = qs.filter(channel=channel)
+    if unit:
+        qs = qs.filter(responsible_unit_id=unit)
+    today = timezone.localdate()
+    if flag == "overdue":
+        qs = qs.filter(next_due_on__lt=today)
+    elif flag == "soon":
+        qs = qs.filter(next_due_on__gte=today, next_due_on__lte=today + dt.timedelta(days=settings.DUE_SOON_DAYS))
+    if date_from:
+        qs = qs.filter(received_at__date__gte=date_from)
+    if date_to:
+        qs = qs.filter(received_at__date__lte=date_to)
+    order = SORTS.get(sort, "-received_at")
+    return qs.order_by(order, "-id").values(*LIST_COLUMNS)
+
+
+def case_page(case):
+    """Everything the case page shows, in a fixed number of queries."""
+    parties = list(case.parties.select_related("village").all())
+    contacts = list(case.contacts.select_related("receiving_leader", "recorded_by"))
+    clocks = list(case.deadlines.select_related("rule"))
+    events = list(case.events.select_related("actor"))
+    documents = list(case.documents.select_related("uploaded_by"))
+    return {"parties": parties, "contacts": contacts, "deadlines": clocks, "events": events, "documents": documents}
+
+
+def open_cases_of(id_number_hash="", phone_hash="", user=None):
+    """Open cases in `user`'s scope with a party of this ID number or phone: the desk's repeat-visit check."""
+    cond = Q()
+    if id_number_hash:
+        cond |= Q(id_number_hash=id_number_hash)
+    if phone_hash:
+        cond |= Q(phone_hash=phone_hash)
+    if not cond:
+        return Case.objects.none()
+    case_ids = Party.objects.filter(cond).values("case_id")
+    return (
+        cases_for(user).filter(id__in=case_ids, status__in=OPEN_STATUSES)
+        .select_related("category", "village").order_by("-received_at")[:5]
+    )
+
+
