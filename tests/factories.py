@@ -4,7 +4,7 @@ from jiefen.cases.actions import do_register_case
 from jiefen.cases.models import Case, Category, Channel, LegalClass
 from jiefen.org.models import Role, Unit, User
 
-VALID_IDS = ["11010519491231002X", "110105194912310029", "440524188001010014"]
+VALID_IDS = ["11010519491231002X", "330106199003083456", "110105198001011238", "110105197506152349", "110105198805201117"]
 
 
 def unit(name, kind, parent=None, code=None):

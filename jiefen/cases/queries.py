@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from . import search
 from .access import cases_for
-from .models import OPEN_STATUSES, Case, Party
+from .models import OPEN_STATUSES, Case, Contact, Party, Status
 
 LIST_COLUMNS = (
     "id", "number", "kind", "channel", "legal_class", "status", "request", "received_at", "next_due_on",
@@ -88,3 +88,21 @@ def open_cases_of(id_number_hash="", phone_hash="", user=None):
     )
 
 
+
+
+def leader_home(user):
+    """A leader's landing page: what awaits their decision, what is late, and today's reception."""
+    today = timezone.localdate()
+    scope = cases_for(user)
+    soon_until = today + dt.timedelta(days=settings.DUE_SOON_DAYS)
+    list_of = lambda qs: list(qs.order_by("next_due_on", "-received_at").values(*LIST_COLUMNS)[:20])  # noqa: E731
+    return {
+        "awaiting": list(scope.filter(status=Status.REGISTERED).order_by("received_at").values(*LIST_COLUMNS)[:20]),
+        "overdue": list_of(scope.filter(next_due_on__lt=today)),
+        "due_soon": list_of(scope.filter(next_due_on__gte=today, next_due_on__lte=soon_until)),
+        "today_contacts": list(
+            Contact.objects.filter(case__in=scope, occurred_at__date=today)
+            .select_related("case", "receiving_leader").order_by("-occurred_at")[:50]
+        ),
+        "today": today,
+    }

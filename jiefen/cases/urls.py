@@ -1,1 +1,14 @@
-urlpatterns = []
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("desk/", views.desk, name="desk"),
+    path("desk/check/", views.desk_check, name="desk_check"),
+    path("cases/", views.case_list, name="case_list"),
+    path("cases/<str:number>/", views.case_detail, name="case_detail"),
+    path("cases/<str:number>/act/<slug:action>/", views.case_act, name="case_act"),
+    path("cases/<str:number>/receipt/", views.case_receipt, name="case_receipt"),
+    path("cases/<str:number>/notice/<slug:kind>.pdf", views.case_notice, name="case_notice"),
+]

@@ -47,6 +47,9 @@ def perform(
     step's own rows; `at` is when the step happened, default now (earlier only when entering records after the
     fact, e.g. from a paper ledger). Must be called inside transaction.atomic.
     """
+    if expected_version is not None and int(expected_version) != case.version:
+        # Someone acted since this person loaded the page: say so before judging the step on stale state.
+        raise CaseChanged()
     t = check_step(user, case, action)
     changes = dict(changes or {})
     before = case.status

@@ -312,10 +312,3 @@ ACTION_FUNCTIONS = {
     "refer": do_refer_case,
 }
 
-
-def do_case_action(user, case, action, **fields):
-    """Dispatch a step by its action code (as the transition table and the pages name it)."""
-    func = ACTION_FUNCTIONS.get(action)
-    if func is None:
-        raise ActionError(_("未知的操作"))
-    return func(user, case, **fields)

@@ -1,0 +1,183 @@
+from urllib.parse import quote
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from jiefen.org.models import Role
+
+from . import access, notices, queries, transitions
+from .actions import ActionError, CaseChanged, do_case_action, do_register_case
+from .forms import STEP_FORMS, CaseFilterForm, IntakeForm, PartyFormSet
+from .personal import keyed_hash
+
+DESK_ROLES = {Role.CLERK, Role.LEADER, Role.DIRECTOR}
+
+
+@login_required
+def home(request):
+    role = request.user.role
+    if role == Role.CLERK:
+        return redirect("desk")
+    if role in (Role.LEADER, Role.DIRECTOR):
+        return render(request, "cases/leader_home.html", queries.leader_home(request.user))
+    if role in (Role.HANDLER, Role.MEDIATOR):
+        return redirect(f"{reverse('case_list')}?status=open")
+    return redirect("case_list")
+
+
+def _require_desk(user):
+    if user.role not in DESK_ROLES:
+        raise PermissionDenied(_("只有接待员、领导和中心管理员可以登记案件"))
+
+
+@login_required
+def desk(request):
+    """一站式接待: one form for every channel; warns when these people already have an open case."""
+    _require_desk(request.user)
+    form = IntakeForm(request.POST or None, user=request.user)
+    parties = PartyFormSet(request.POST or None, prefix="party")
+    duplicates = []
+    if request.method == "POST" and form.is_valid() and parties.is_valid():
+        people = parties.parties()
+        duplicates = _open_cases_of(request.user, people)
+        if duplicates and not form.cleaned_data.get("confirm_new"):
+            form.data = form.data.copy()
+            form.data["confirm_new"] = "True"
+        else:
+            data = form.cleaned_data
+            try:
+                case = do_register_case(
+                    request.user, kind=data["kind"], channel=data["channel"], legal_class=data["legal_class"],
+                    category=data["category"], request=data["request"], facts=data["facts"], parties=people,
+                    village=data["village"], head_count=data["head_count"], identity_unknown=data["identity_unknown"],
+                    accused_unit=data["accused_unit"], receiving_leader=data["receiving_leader"],
+                )
+            except ActionError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+            else:
+                messages.success(request, _("已登记，案件编号 %(n)s，查询码 %(c)s") % {"n": case.number, "c": case.query_code})
+                return redirect("case_detail", case.number)
+    status = 400 if request.method == "POST" and not duplicates else 200
+    return render(request, "cases/desk.html", {"form": form, "parties": parties, "duplicates": duplicates}, status=status)
+
+
+def _open_cases_of(user, people):
+    found = {}
+    for person in people:
+        for case in queries.open_cases_of(keyed_hash(person.get("id_number", "")), keyed_hash(person.get("phone", "")), user):
+            found[case.pk] = case
+    return list(found.values())
+
+
+@login_required
+@require_POST
+def desk_check(request):
+    """htmx: as the clerk types an ID number or phone, show that person's open cases."""
+    _require_desk(request.user)
+    id_hash = phone_hash = ""
+    for key, value in request.POST.items():
+        value = value.strip().upper()
+        if key.endswith("-id_number") and len(value) == 18:
+            id_hash = id_hash or keyed_hash(value)
+        elif key.endswith("-phone") and len(value) >= 7:
+            phone_hash = phone_hash or keyed_hash(value)
+    duplicates = list(queries.open_cases_of(id_hash, phone_hash, request.user)) if (id_hash or phone_hash) else []
+    return render(request, "cases/_duplicates.html", {"duplicates": duplicates})
+
+
+@login_required
+def case_list(request):
+    form = CaseFilterForm(request.GET or None, user=request.user)
+    rows = queries.case_list(request.user, **form.filters())
+    page = Paginator(rows, settings.CASES_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    template = "cases/_case_table.html" if request.htmx and not request.htmx.boosted else "cases/case_list.html"
+    return render(request, template, {"form": form, "page": page, "query": query.urlencode()})
+
+
+def _detail_context(request, case, *, open_form=None):
+    steps = []
+    for t in transitions.available(request.user, case):
+        if request.user.role in access.READ_ONLY_ROLES:
+            break
+        form = open_form if open_form is not None and open_form.prefix == t.action else STEP_FORMS[t.action](
+            case=case, user=request.user, prefix=t.action
+        )
+        steps.append({"t": t, "form": form, "open": form is open_form})
+    return {
+        "case": case,
+        "steps": steps,
+        "identity_visible": access.may_see_identity(request.user, case),
+        "notices": [{"kind": code, "label": notices.NOTICES[code].title} for code in notices.available_notices(case)],
+        **queries.case_page(case),
+    }
+
+
+@login_required
+def case_detail(request, number):
+    case = access.access_case(request.user, number)
+    return render(request, "cases/case_detail.html", _detail_context(request, case))
+
+
+@login_required
+@require_POST
+def case_act(request, number, action):
+    """Take one workflow step: validate its form, call the action, show the case again."""
+    case = access.access_case(request.user, number, write=True)
+    form_class = STEP_FORMS.get(action)
+    if form_class is None:
+        raise Http404
+    form = form_class(request.POST, request.FILES, case=case, user=request.user, prefix=action)
+    status = 400
+    if form.is_valid():
+        try:
+            do_case_action(request.user, case, action, **form.action_kwargs())
+        except CaseChanged as error:
+            messages.error(request, error.message)
+            return redirect("case_detail", case.number)
+        except ActionError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+            if transitions.find(action, case.kind, case.status) is None:
+                status = 409
+        else:
+            messages.success(request, _("已%(label)s") % {"label": transitions.label_for(action, case.kind)})
+            return redirect("case_detail", case.number)
+    case = access.access_case(request.user, number)
+    context = _detail_context(request, case, open_form=form)
+    if not any(step["open"] for step in context["steps"]):
+        messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
+    return render(request, "cases/case_detail.html", context, status=status)
+
+
+@login_required
+def case_receipt(request, number):
+    case = access.access_case(request.user, number)
+    if request.GET.get("format") == "pdf":
+        return _pdf(notices.render_receipt(case), f"回执-{case.number}.pdf")
+    acceptance = case.deadlines.filter(rule__code="acceptance").select_related("rule").first()
+    return render(request, "cases/receipt.html", {"case": case, "parties": case.parties.all(), "acceptance": acceptance})
+
+
+@login_required
+def case_notice(request, number, kind):
+    case = access.access_case(request.user, number)
+    try:
+        pdf = notices.render_notice(case, kind)
+    except notices.NoticeUnavailable:
+        raise Http404
+    return _pdf(pdf, f"{kind}-{case.number}.pdf")
+
+
+def _pdf(content, filename):
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(filename)}"
+    return response
