@@ -7,12 +7,11 @@ CATEGORIES = [
 
 
 def create_search_table(apps, schema_editor):
-    # See cases/search.py: bigram terms, FTS5 on SQLite, text[] with GIN on PostgreSQL.
+    # See cases/search.py: bigram terms, FTS5 on SQLite, text[] with GIN on PostgreSQL. No foreign key: the
+    # FTS5 table cannot have one, and on PostgreSQL it would block `flush` (TRUNCATE); a row is always
+    # rewritten for its case id and every search is joined to the cases in scope.
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(
-            "CREATE TABLE cases_fts (case_id bigint PRIMARY KEY REFERENCES cases_case(id) ON DELETE CASCADE "
-            "DEFERRABLE INITIALLY DEFERRED, terms text[] NOT NULL)"
-        )
+        schema_editor.execute("CREATE TABLE cases_fts (case_id bigint PRIMARY KEY, terms text[] NOT NULL)")
         schema_editor.execute("CREATE INDEX cases_fts_terms ON cases_fts USING gin (terms)")
     else:
         schema_editor.execute("CREATE VIRTUAL TABLE cases_fts USING fts5(terms, tokenize='unicode61')")
