@@ -149,6 +149,13 @@ def _written_decision(user, case, action, *, expected_version, outcome, served_o
     content = _required(content, _("请填写处理意见正文"), "content")
     if case.accepted_on and served_on < case.accepted_on:
         raise ActionError(_("送达日期不能早于受理日期"), field="served_on")
+    # The decision answers a request: it cannot be served before the clock it stops started (the request date).
+    for running in case.deadlines.select_related("rule").filter(state="running"):
+        if action in running.rule.events("stop_events") and served_on < running.started_on:
+            raise ActionError(
+                _("送达日期不能早于%(rule)s的起算日 %(day)s") % {"rule": running.rule.name, "day": running.started_on},
+                field="served_on",
+            )
     label = ReplyOutcome(outcome).label
     return perform(
         case, action, user, expected_version=expected_version, at=at,

@@ -1,0 +1,296 @@
+"""Written notices and the desk receipt, read back from the PDF the way a petitioner or an archivist would."""
+
+import datetime as dt
+import io
+import re
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from pypdf import PdfReader
+from weasyprint import HTML
+from weasyprint.urls import FatalURLFetchingError
+
+from jiefen.cases.actions.workflow import (
+    do_accept_case, do_assign_case, do_decide_rereview, do_decide_review, do_end_hearing, do_extend_deadline,
+    do_not_accept_case, do_reply_case, do_request_rereview, do_request_review, do_start_hearing,
+)
+from jiefen.cases.models import Case, Category
+from jiefen.cases.notices import (
+    NoticeUnavailable, available_notices, offline_url_fetcher, render_notice, render_receipt,
+)
+from jiefen.cases.personal import mask_id_number
+
+from .factories import VALID_IDS, register
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+PHONE = "13800138000"
+A4_POINTS = (595.28, 841.89)
+
+# One petition through every written step. Registered Tue 2026-06-02, accepted Wed 06-03; the reply is served
+# Wed 06-10 (review window to Fri 07-10), the review decision Wed 06-24 (re-review window to Fri 07-24).
+STEPS = ["registered", "accepted", "replied", "review_decided", "final"]
+
+
+def on(day):
+    return time_machine.travel(dt.datetime.combine(day, dt.time(10), SHANGHAI), tick=False)
+
+
+def petition(org, people, until, *, parties=None, hearing=False):
+    """A petition moved by the real actions up to step `until` (one of STEPS)."""
+    stop = STEPS.index(until)
+    leader, clerk, handler = people["leader"], people["clerk"], people["handler"]
+    with on(dt.date(2026, 6, 2)):
+        case = register(clerk, village=org["village_a"], parties=parties)
+    if stop >= 1:
+        with on(dt.date(2026, 6, 3)):
+            do_accept_case(leader, case, expected_version=case.version)
+            do_assign_case(leader, case, expected_version=case.version, unit=org["village_a"])
+    if stop >= 2:
+        with on(dt.date(2026, 6, 10)):
+            do_reply_case(
+                handler, case, expected_version=case.version, outcome="reject", served_on=dt.date(2026, 6, 10),
+                content="经调查核实，工资已于2025年12月结清，双方签字确认。\n加付误工费的要求缺乏依据。",
+            )
+    if stop >= 3:
+        with on(dt.date(2026, 6, 15)):
+            do_request_review(clerk, case, expected_version=case.version, requested_on=dt.date(2026, 6, 15))
+        with on(dt.date(2026, 6, 24)):
+            do_decide_review(
+                leader, case, expected_version=case.version, outcome="explain", served_on=dt.date(2026, 6, 24),
+                content="原处理意见认定事实清楚，向信访人解释结算依据。",
+            )
+    if stop >= 4:
+        with on(dt.date(2026, 6, 26)):
+            do_request_rereview(clerk, case, expected_version=case.version, requested_on=dt.date(2026, 6, 26))
+        if hearing:
+            with on(dt.date(2026, 6, 30)):
+                do_start_hearing(leader, case, expected_version=case.version)
+            with on(dt.date(2026, 7, 2)):
+                do_end_hearing(leader, case, expected_version=case.version)
+        with on(dt.date(2026, 7, 6)):
+            do_decide_rereview(
+                leader, case, expected_version=case.version, outcome="reject", served_on=dt.date(2026, 7, 6),
+                content="同意复查意见。",
+            )
+    return case
+
+
+def text_of(pdf):
+    """All text of the PDF, whitespace removed: lines break anywhere in Chinese text."""
+    reader = PdfReader(io.BytesIO(pdf))
+    return re.sub(r"\s+", "", "".join(page.extract_text() for page in reader.pages))
+
+
+def fonts_of(pdf):
+    """(BaseFont, embedded) for every font any page uses, looking into form XObjects too."""
+    found = {}
+
+    def visit(resources):
+        for font in (resources.get("/Font") or {}).values():
+            font = font.get_object()
+            descriptors = [d.get_object()["/FontDescriptor"].get_object() for d in font.get("/DescendantFonts", [])]
+            if "/FontDescriptor" in font:
+                descriptors.append(font["/FontDescriptor"].get_object())
+            embedded = any(k in d for d in descriptors for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+            found[str(font["/BaseFont"])] = embedded
+        for xobject in (resources.get("/XObject") or {}).values():
+            xobject = xobject.get_object()
+            if "/Resources" in xobject:
+                visit(xobject["/Resources"].get_object())
+
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        visit(page["/Resources"].get_object())
+    return found
+
+
+def assert_served_and_filed_safely(pdf):
+    """What every notice must be: A4, Noto CJK fonts embedded, page numbers, ID and phone masked."""
+    reader = PdfReader(io.BytesIO(pdf))
+    for page in reader.pages:
+        assert (float(page.mediabox.width), float(page.mediabox.height)) == pytest.approx(A4_POINTS, abs=0.5)
+    fonts = fonts_of(pdf)
+    assert fonts, "no fonts found"
+    assert all(re.search(r"\+Noto-(Serif|Sans)-CJK-SC", name) for name in fonts), fonts
+    assert all(fonts.values()), f"fonts not embedded: {fonts}"
+    assert any("Serif" in name for name in fonts)
+    text = text_of(pdf)
+    assert "—1—" in text
+    for raw in VALID_IDS + [PHONE]:
+        assert raw not in text
+    return text
+
+
+def test_the_receipt_says_how_to_track_the_case_and_when_acceptance_is_due(org, people):
+    case = petition(org, people, "registered")
+    text = assert_served_and_filed_safely(render_receipt(case))
+    assert "信访事项登记回执" in text
+    assert case.number in text and case.query_code in text
+    assert "2026年6月2日10:00" in text and "来访" in text
+    assert "陈大山" in text and "110***********002X" in text and "138****8000" in text
+    assert "要求解决拖欠工资问题" in text
+    assert "15日内书面告知是否受理，期限至2026年6月17日" in text
+    assert "起算日2026-06-02（周二），当日不计入" in text
+    assert "网上查询页面" in text and "接待窗口" in text
+    assert "青山镇矛盾纠纷调处化解中心" in text
+
+
+def test_a_receipt_for_an_unknown_name_or_address_says_no_acceptance_deadline_applies(org, people):
+    case = register(people["clerk"], village=org["village_a"], identity_unknown=True)
+    text = text_of(render_receipt(case))
+    assert "不适用书面告知期限" in text
+    assert "期限至" not in text
+
+
+def test_a_receipt_tells_the_citizen_when_a_due_date_is_provisional(org, people):
+    # No holiday schedule is known for 2099: the due date is counted on the plain week and said to be provisional.
+    with on(dt.date(2099, 3, 2)):
+        case = register(people["clerk"], village=org["village_a"])
+    assert case.deadlines.get(rule__code="acceptance").warning
+    text = text_of(render_receipt(case))
+    assert "期限至2099年3月17日" in text
+    assert "法定节假日安排尚未公布" in text
+    assert "管理员" not in text
+
+
+def test_an_acceptance_notice_states_the_acceptance_and_the_handling_period(org, people):
+    case = petition(org, people, "accepted")
+    text = assert_served_and_filed_safely(render_notice(case, "acceptance_notice"))
+    assert "信访事项受理告知书" in text
+    assert "青山镇信访受告〔2026〕1号" in text
+    assert "陈大山：" in text
+    assert "你于2026年6月2日来访反映的“要求解决拖欠工资问题”一事" in text
+    assert "本中心已于2026年6月3日依法受理" in text
+    # 60 days from Wed 06-03 is Sun 08-02: the period runs on to Mon 08-03.
+    assert "《信访工作条例》第三十五条" in text and "60日内办结（期限至2026年8月3日）" in text
+    assert case.number in text
+    assert "青山镇矛盾纠纷调处化解中心2026年6月3日" in text
+
+
+def test_an_acceptance_notice_reprinted_after_an_extension_keeps_the_period_it_was_served_with(org, people):
+    case = petition(org, people, "accepted")
+    with on(dt.date(2026, 7, 1)):
+        do_extend_deadline(people["handler"], case, expected_version=case.version, days=30, reason="需现场测量",
+                           approver=people["handler"])
+    assert case.deadlines.get(rule__code="handling").due_on == dt.date(2026, 9, 1)
+    text = text_of(render_notice(case, "acceptance_notice"))
+    assert "期限至2026年8月3日" in text
+    assert "2026年9月1日" not in text
+
+
+def test_a_non_acceptance_notice_gives_the_reason_and_the_lawful_channel(org, people):
+    with on(dt.date(2026, 6, 2)):
+        case = register(people["clerk"], village=org["village_a"])
+    with on(dt.date(2026, 6, 5)):
+        do_not_accept_case(
+            people["leader"], case, expected_version=case.version,
+            reason="该事项属于劳动争议，应当申请劳动争议仲裁。", lawful_channel="向青山县劳动人事争议仲裁委员会申请仲裁",
+        )
+    assert available_notices(case) == ["non_acceptance_notice"]
+    text = assert_served_and_filed_safely(render_notice(case, "non_acceptance_notice"))
+    assert "信访事项不予受理告知书" in text
+    assert "青山镇信访不受告〔2026〕1号" in text
+    assert "陈大山：" in text and case.number in text
+    assert "经审查，该事项属于劳动争议，应当申请劳动争议仲裁，本中心依法不予受理" in text
+    assert "通过向青山县劳动人事争议仲裁委员会申请仲裁依法解决" in text
+    assert "2026年6月5日" in text
+
+
+def test_a_reply_states_outcome_and_content_and_the_right_to_ask_for_review(org, people):
+    case = petition(org, people, "replied")
+    text = assert_served_and_filed_safely(render_notice(case, "reply"))
+    assert "信访事项处理意见书" in text
+    assert "青山镇信访处〔2026〕1号" in text
+    assert "陈大山：" in text and case.number in text
+    assert "工资已于2025年12月结清，双方签字确认。" in text and "加付误工费的要求缺乏依据。" in text
+    assert "处理意见：不予支持。" in text
+    assert "《信访工作条例》第三十六条" in text
+    assert "自收到本处理意见书之日起30日内" in text and "请求复查" in text
+    assert "本处理意见书于2026年6月10日送达，请求复查的期限至2026年7月10日止" in text
+
+
+def test_a_review_decision_points_to_rereview_within_30_days(org, people):
+    case = petition(org, people, "review_decided")
+    text = assert_served_and_filed_safely(render_notice(case, "review_decision"))
+    assert "信访事项复查意见书" in text
+    assert "青山镇信访复查〔2026〕1号" in text
+    assert "陈大山：" in text and case.number in text
+    assert "你对2026年6月10日送达的处理意见（不予支持）不服，于2026年6月15日请求复查" in text
+    assert "向信访人解释结算依据" in text and "复查意见：解释说明。" in text
+    assert "《信访工作条例》第三十七条" in text
+    assert "自收到本复查意见书之日起30日内" in text and "请求复核" in text
+    assert "请求复核的期限至2026年7月24日止" in text
+
+
+def test_a_rereview_decision_says_the_matter_is_final(org, people):
+    case = petition(org, people, "final", hearing=True)
+    assert case.status == "final"
+    text = assert_served_and_filed_safely(render_notice(case, "rereview_decision"))
+    assert "信访事项复核意见书" in text
+    assert "青山镇信访复核〔2026〕1号" in text
+    assert "陈大山：" in text and case.number in text
+    assert "你对2026年6月24日送达的复查意见（解释说明）不服，于2026年6月26日请求复核" in text
+    assert "本中心于2026年6月30日就该事项举行了听证" in text
+    assert "复核意见：不予支持。" in text
+    assert "该信访事项已经终结" in text
+    assert "仍以同一事实和理由提出信访事项的" in text and "不再受理" in text
+    assert "请求复查" not in text and "请求复核的期限" not in text
+
+
+def test_a_group_notice_is_addressed_to_all_and_masks_every_petitioner(org, people):
+    parties = [
+        {"name": "陈大山", "role": "representative", "id_number": VALID_IDS[0], "phone": PHONE},
+        {"name": "林小河", "role": "representative", "id_number": VALID_IDS[1], "phone": "13900139000"},
+        {"name": "东村某建筑队", "role": "respondent"},
+    ]
+    case = petition(org, people, "accepted", parties=parties)
+    text = assert_served_and_filed_safely(render_notice(case, "acceptance_notice"))
+    assert "陈大山等2人：" in text and "你们于2026年6月2日" in text
+    assert f"代表：林小河，身份证号码{mask_id_number(VALID_IDS[1])}，联系电话139****9000" in text
+    assert "13900139000" not in text
+    assert "东村某建筑队：" not in text
+
+
+def test_a_dispute_gets_a_mediation_period_and_no_petition_notices(org, people):
+    with on(dt.date(2026, 6, 2)):
+        case = register(people["clerk"], village=org["village_a"], kind=Case.Kind.DISPUTE,
+                        category=Category.objects.get(name="邻里纠纷"), request="邻居占用通道")
+    with on(dt.date(2026, 6, 3)):
+        do_accept_case(people["leader"], case, expected_version=case.version)
+    text = assert_served_and_filed_safely(render_notice(case, "acceptance_notice"))
+    assert "矛盾纠纷受理告知书" in text and "青山镇矛调受告〔2026〕1号" in text
+    assert "当事人：陈大山" in text
+    assert "30日内调结（期限至2026年7月3日）" in text
+    with pytest.raises(NoticeUnavailable, match="矛盾纠纷不适用处理意见书"):
+        render_notice(case, "reply")
+
+
+def test_available_notices_follow_the_case_history(org, people):
+    assert available_notices(petition(org, people, "registered")) == []
+    assert available_notices(petition(org, people, "accepted")) == ["acceptance_notice"]
+    assert available_notices(petition(org, people, "final")) == [
+        "acceptance_notice", "reply", "review_decision", "rereview_decision",
+    ]
+
+
+@pytest.mark.parametrize("kind, step", [
+    ("acceptance_notice", "受理"), ("non_acceptance_notice", "不予受理"), ("reply", "出具处理意见"),
+    ("review_decision", "登记复查意见"), ("rereview_decision", "登记复核意见"),
+])
+def test_a_notice_the_history_does_not_support_is_refused_with_a_reason(org, people, kind, step):
+    case = petition(org, people, "registered")
+    with pytest.raises(NoticeUnavailable, match=f"尚无“{step}") as refused:
+        render_notice(case, kind)
+    assert "不能出具" in refused.value.message
+
+
+def test_an_unknown_kind_of_notice_is_refused(org, people):
+    case = petition(org, people, "accepted")
+    with pytest.raises(NoticeUnavailable, match="没有“mediation_agreement”这种文书"):
+        render_notice(case, "mediation_agreement")
+
+
+def test_rendering_refuses_to_reach_the_network():
+    html = '<p>x</p><img src="http://192.0.2.1/seal.png">'
+    with pytest.raises(FatalURLFetchingError):
+        HTML(string=html, url_fetcher=offline_url_fetcher()).write_pdf()
