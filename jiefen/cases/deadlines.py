@@ -6,7 +6,7 @@ Called from actions inside their transaction, never on its own.
 
 import datetime as dt
 
-from django.db.models import Min
+from django.db.models import Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,13 +15,18 @@ from jiefen.clocks.models import ClockRule
 
 from .models import Case, Deadline
 
+OPEN_STATES = [Deadline.State.RUNNING, Deadline.State.PAUSED]
+
 
 def _rules():
     return list(ClockRule.objects.filter(active=True))
 
 
-def _compute(deadline):
-    due = compute_due(deadline.started_on, deadline.rule.length, deadline.rule.unit, [tuple(a) for a in deadline.additions])
+def _compute(deadline, calendar=None):
+    due = compute_due(
+        deadline.started_on, deadline.rule.length, deadline.rule.unit, [tuple(a) for a in deadline.additions],
+        calendar=calendar,
+    )
     deadline.due_on, deadline.explanation, deadline.warning = due.due, due.explanation, due.warning
 
 
@@ -88,18 +93,34 @@ def refresh_next_due(case):
     case.next_due_on, case.schedule_warning = next_due, warning
 
 
-def recompute_warned(years=None):
-    """Recompute every open deadline that carried a schedule warning (after a year's schedule is loaded)."""
-    rows = Deadline.objects.select_related("rule", "case").filter(
-        state__in=[Deadline.State.RUNNING, Deadline.State.PAUSED]
-    ).exclude(warning="")
-    changed = 0
-    for deadline in rows:
-        before = deadline.due_on
-        _compute(deadline)
-        deadline.save(update_fields=["due_on", "explanation", "warning"])
-        refresh_next_due(deadline.case)
-        changed += before != deadline.due_on or not deadline.warning
+def touched_by_schedule(years):
+    """Open deadlines a newly loaded schedule for `years` may move.
+
+    Those that carry a schedule warning, and those whose counted span (start day to due day) reaches into one of
+    `years`: a corrected reload of a year already loaded moves those too, though they carry no warning.
+    The span test reads the deadline_state_due index (state, due_on).
+    """
+    span = Q()
+    for year in years:
+        span |= Q(started_on__year__lte=year, due_on__year__gte=year)
+    return Deadline.objects.filter(state__in=OPEN_STATES).filter(~Q(warning="") | span)
+
+
+def recompute(case, years, calendar):
+    """Recompute `case`'s deadlines touched by `years`; return (deadline, due before, warned before) per change.
+
+    Called by actions.clocks.do_recompute_deadlines with the case row locked, so no other action is moving
+    the same deadlines meanwhile.
+    """
+    changed = []
+    for deadline in touched_by_schedule(years).filter(case=case).select_related("rule").order_by("id"):
+        before = (deadline.due_on, deadline.warning, deadline.explanation)
+        _compute(deadline, calendar)
+        if (deadline.due_on, deadline.warning, deadline.explanation) != before:
+            deadline.save(update_fields=["due_on", "explanation", "warning"])
+            changed.append((deadline, before[0], bool(before[1])))
+    if changed:
+        refresh_next_due(case)
     return changed
 
 

@@ -56,34 +56,54 @@ class DueDate:
 
 
 class WorkCalendar:
-    """The working-day schedule for a span of years, read once from the database."""
+    """The working-day schedule for a span of years, read once from the database.
+
+    A year outside the span is read when first asked for, so a period that runs longer than the span guessed
+    (extensions, pauses, a shared calendar for many cases) is never taken for an unloaded year.
+    """
 
     def __init__(self, years):
-        years = set(years)
-        self.loaded_years = set(HolidayYear.objects.filter(year__in=years).values_list("year", flat=True))
-        self.overrides = {
-            d.date: d for d in HolidayDay.objects.filter(date__year__in=years)
-        }
+        self.years = set()
+        self.loaded_years = set()
+        self.overrides = {}
+        self._read(years)
 
     @classmethod
     def around(cls, start, span_days=200):
         return cls(range(start.year, (start + dt.timedelta(days=span_days)).year + 1))
 
+    def _read(self, years):
+        years = set(years) - self.years
+        if not years:
+            return
+        self.years |= years
+        self.loaded_years |= set(HolidayYear.objects.filter(year__in=years).values_list("year", flat=True))
+        self.overrides.update((d.date, d) for d in HolidayDay.objects.filter(date__year__in=years))
+
     def is_known(self, day):
+        self._read([day.year])
         return day.year in self.loaded_years or day.year in LIBRARY_YEARS
 
     def day(self, day):
+        self._read([day.year])
         override = self.overrides.get(day)
         if override:
-            return DayInfo(day, override.kind == HolidayDay.Kind.WORKDAY, override.name, True)
+            working = override.kind == HolidayDay.Kind.WORKDAY
+            return DayInfo(day, working, _("调休上班") if working else override.name, True)
         weekend_name = _("周%s") % WEEKDAYS[day.weekday()] if day.weekday() >= 5 else ""
         if day.year in self.loaded_years:
             return DayInfo(day, day.weekday() < 5, weekend_name, True)
         if day.year in LIBRARY_YEARS:
             on_holiday, name = chinese_calendar.get_holiday_detail(day)
             working = chinese_calendar.is_workday(day)
-            label = _LIBRARY_HOLIDAY_NAMES.get(name, name or "") if on_holiday else weekend_name
-            return DayInfo(day, working, label or weekend_name, True)
+            if on_holiday:
+                label = _LIBRARY_HOLIDAY_NAMES.get(name, name or "") or weekend_name
+            elif working and day.weekday() >= 5:
+                # chinesecalendar names a make-up Saturday or Sunday after the festival it makes up for.
+                label = _("调休上班")
+            else:
+                label = ""
+            return DayInfo(day, working, label, True)
         return DayInfo(day, day.weekday() < 5, weekend_name, False)
 
     def next_working_day(self, day):

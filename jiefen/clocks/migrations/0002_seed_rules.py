@@ -7,7 +7,7 @@ RULES = [
     dict(code="acceptance", name="受理告知期限", length=15, start_event="register",
          stop_events="accept,not_accept,forward", applies_to="both",
          legal_basis="《信访工作条例》受理告知规定（条文序号待核对）：自收到信访事项之日起15日内书面告知是否受理；姓名（名称）、住址不清的除外"),
-    dict(code="handling", name="办理期限", length=60, start_event="accept", stop_events="reply", max_extension_days=30,
+    dict(code="handling", name="办理期限", length=60, start_event="accept", stop_events="reply,forward", max_extension_days=30,
          legal_basis="《信访工作条例》第三十五条：自受理之日起60日内办结；经负责人批准可延长，延长不得超过30日"),
     dict(code="review_window", name="复查申请期限", length=30, start_event="reply", stop_events="request_review",
          is_obligation=False, legal_basis="《信访工作条例》第三十六条：自收到书面答复之日起30日内请求复查"),
