@@ -89,3 +89,16 @@ def test_review_may_be_requested_on_day_30_but_not_day_31(org, people, day, allo
             with pytest.raises(actions.ActionError, match="届满"):
                 do_request_review(people["clerk"], case, expected_version=case.version, requested_on=requested_on)
             assert Case.objects.get(pk=case.pk).status == Status.REPLIED
+
+
+def test_editing_a_rule_does_not_move_a_clock_already_running(org, people):
+    from jiefen.clocks.models import ClockRule
+
+    case = register(people["clerk"], village=org["village_a"])
+    do_accept_case(people["leader"], case, expected_version=case.version)
+    do_assign_case(people["leader"], case, expected_version=case.version, unit=org["village_a"])
+    ClockRule.objects.filter(code="handling").update(length=90)
+    do_extend_deadline(people["handler"], case, expected_version=case.version, days=10, reason="情况复杂",
+                       approver=people["handler"])
+    handling = case.deadlines.get(rule__code="handling")
+    assert handling.length == 60 and "+70日" in handling.explanation

@@ -24,7 +24,7 @@ def _rules():
 
 def _compute(deadline, calendar=None):
     due = compute_due(
-        deadline.started_on, deadline.rule.length, deadline.rule.unit, [tuple(a) for a in deadline.additions],
+        deadline.started_on, deadline.length, deadline.unit, [tuple(a) for a in deadline.additions],
         calendar=calendar,
     )
     deadline.due_on, deadline.explanation, deadline.warning = due.due, due.explanation, due.warning
@@ -50,7 +50,7 @@ def apply_event(case, event, on_date):
     for rule in _rules():
         if rule.start_event != event or not rule.applies(case.kind):
             continue
-        deadline = Deadline(case=case, rule=rule, started_on=on_date)
+        deadline = Deadline(case=case, rule=rule, started_on=on_date, length=rule.length, unit=rule.unit)
         if rule.code == "acceptance" and case.identity_unknown:
             # 信访人的姓名（名称）、住址不清的除外.
             deadline.state = Deadline.State.EXEMPT

@@ -207,6 +207,10 @@ class Deadline(models.Model):
     rule = models.ForeignKey("clocks.ClockRule", models.PROTECT, verbose_name=_("期限"))
     state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.RUNNING)
     started_on = models.DateField(_("起算日"))
+    # The rule's length and unit as they were when the clock started: editing a rule later never moves
+    # a clock already running.
+    length = models.PositiveIntegerField(_("期限长度"))
+    unit = models.CharField(_("单位"), max_length=10)
     due_on = models.DateField(_("截止日"), null=True, blank=True)
     explanation = models.TextField(_("计算过程"), blank=True)
     warning = models.CharField(_("提示"), max_length=200, blank=True)
