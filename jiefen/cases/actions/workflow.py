@@ -150,7 +150,8 @@ def _written_decision(user, case, action, *, expected_version, outcome, served_o
     if case.accepted_on and served_on < case.accepted_on:
         raise ActionError(_("送达日期不能早于受理日期"), field="served_on")
     # The decision answers a request: it cannot be served before the clock it stops started (the request date).
-    for running in case.deadlines.select_related("rule").filter(state="running"):
+    # A clock paused for a hearing counts too: a re-review decision may be served while it is paused.
+    for running in case.deadlines.select_related("rule").filter(state__in=["running", "paused"]):
         if action in running.rule.events("stop_events") and served_on < running.started_on:
             raise ActionError(
                 _("送达日期不能早于%(rule)s的起算日 %(day)s") % {"rule": running.rule.name, "day": running.started_on},
@@ -234,17 +235,28 @@ def do_request_rereview(user, case, *, expected_version, requested_on=None, at=N
 @atomic_action
 def do_start_hearing(user, case, *, expected_version, on_date=None, at=None):
     """听证: the re-review clock stops while the hearing runs (信访工作条例 第三十七条)."""
-    on_date = on_date or timezone.localdate()
+    on_date = _date_not_future(on_date or timezone.localdate(at), _("听证日期"), "on_date")
     if case.deadlines.filter(state="paused").exists():
         raise ActionError(_("听证已在进行中"))
+    # A clock cannot be paused before it started (the re-review request date).
+    for running in case.deadlines.select_related("rule").filter(state="running"):
+        if "start_hearing" in running.rule.events("pause_events") and on_date < running.started_on:
+            raise ActionError(
+                _("听证日期不能早于%(rule)s的起算日 %(day)s") % {"rule": running.rule.name, "day": running.started_on},
+                field="on_date",
+            )
     return perform(case, "start_hearing", user, expected_version=expected_version, at=at, summary=_("举行听证，复核期限中止计算"), clock_date=on_date)
 
 
 @atomic_action
 def do_end_hearing(user, case, *, expected_version, on_date=None, at=None):
-    on_date = on_date or timezone.localdate()
-    if not case.deadlines.filter(state="paused").exists():
+    on_date = _date_not_future(on_date or timezone.localdate(at), _("听证结束日期"), "on_date")
+    paused = case.deadlines.filter(state="paused").first()
+    if paused is None:
         raise ActionError(_("本案没有进行中的听证"))
+    # The paused days are added back to the period: ending before the start would shorten it instead.
+    if on_date < paused.paused_on:
+        raise ActionError(_("听证结束日期不能早于听证开始日期 %(day)s") % {"day": paused.paused_on}, field="on_date")
     return perform(case, "end_hearing", user, expected_version=expected_version, at=at, summary=_("听证结束，复核期限恢复计算"), clock_date=on_date)
 
 
@@ -273,6 +285,9 @@ def do_record_agreement(user, case, *, expected_version, terms="", signed_on=Non
     """达成调解协议 (调解协议书) with its terms."""
     terms = _required(terms, _("请填写协议内容"), "terms")
     _date_not_future(signed_on, _("签订日期"), "signed_on")
+    # The agreement stops the mediation clock, which starts on acceptance: it cannot end before it started.
+    if case.accepted_on and signed_on < case.accepted_on:
+        raise ActionError(_("签订日期不能早于受理日期"), field="signed_on")
     return perform(
         case, "agree", user, expected_version=expected_version, at=at, summary=_("达成调解协议"),
         data={"terms": terms, "signed_on": signed_on.isoformat()}, clock_date=signed_on,
