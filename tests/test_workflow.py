@@ -102,3 +102,54 @@ def test_editing_a_rule_does_not_move_a_clock_already_running(org, people):
                        approver=people["handler"])
     handling = case.deadlines.get(rule__code="handling")
     assert handling.length == 60 and "+70日" in handling.explanation
+
+
+@pytest.mark.parametrize("value, message", [
+    ("330782196005121239", None),  # 义乌 code, renamed since 1960: still a valid number
+    ("11010519491231002x", None),
+    ("110105194912310021", "校验位"),
+    ("11010519491331002X", "出生日期"),
+    ("1101051949123100", "18位"),
+])
+def test_id_numbers_are_checked_by_their_gb11643_check_digit(value, message):
+    from django.core.exceptions import ValidationError
+
+    from jiefen.cases.personal import clean_id_number
+
+    if message is None:
+        assert clean_id_number(value) == value.upper()
+    else:
+        with pytest.raises(ValidationError, match=message):
+            clean_id_number(value)
+
+
+def test_a_grid_mediator_mediates_a_dispute_assigned_to_the_village(org, people):
+    from jiefen.cases.actions.workflow import do_record_agreement, do_record_mediation_session
+
+    case = register(people["clerk"], village=org["village_a"], kind=Case.Kind.DISPUTE, legal_class="dispute")
+    do_accept_case(people["leader"], case, expected_version=case.version)
+    do_assign_case(people["leader"], case, expected_version=case.version, unit=org["village_a"])
+    do_record_mediation_session(people["mediator"], case, held_on=dt.date.today(), minutes="双方同意协商")
+    do_record_agreement(people["mediator"], case, expected_version=case.version, terms="赔偿三千元",
+                        signed_on=dt.date.today())
+    assert Case.objects.get(pk=case.pk).status == Status.AGREED
+
+
+def test_steps_cannot_be_dated_in_the_future_or_before_the_case(org, people):
+    from django.utils import timezone
+
+    case = register(people["clerk"], village=org["village_a"])
+    with pytest.raises(actions.ActionError, match="晚于当前"):
+        do_accept_case(people["leader"], case, expected_version=case.version, at=timezone.now() + dt.timedelta(days=1))
+    with pytest.raises(actions.ActionError, match="早于案件登记"):
+        do_accept_case(people["leader"], case, expected_version=case.version, at=case.received_at - dt.timedelta(days=1))
+    with pytest.raises(actions.ActionError, match="晚于当前"):
+        register(people["clerk"], received_at=timezone.now() + dt.timedelta(days=3))
+    assert Case.objects.get(pk=case.pk).status == Status.REGISTERED
+
+
+def test_a_later_group_visit_makes_the_case_a_group_case(org, people):
+    case = register(people["clerk"], village=org["village_a"], head_count=1)
+    actions.do_record_contact(people["clerk"], case, channel="visit", head_count=7)
+    case.refresh_from_db()
+    assert case.is_group and case.person_times == 8

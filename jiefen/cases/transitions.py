@@ -120,7 +120,9 @@ def role_may(user, case, t):
     if user.role in t.roles:
         return True
     if user.role in t.unit_roles and case.responsible_unit_id and user.unit_id:
-        return case.responsible_unit.path.startswith(user.unit.path)
+        # A grid's mediator works for the village the grid belongs to: cases are assigned to villages, not grids.
+        unit = (user.unit.village or user.unit) if user.role == Role.MEDIATOR else user.unit
+        return case.responsible_unit.path.startswith(unit.path)
     return False
 
 

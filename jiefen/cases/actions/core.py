@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -7,6 +9,9 @@ from jiefen.audit.records import record
 
 from .. import deadlines, transitions
 from ..models import Case, Event
+
+
+ALLOWED_CLOCK_SKEW = dt.timedelta(minutes=1)
 
 
 class ActionError(Exception):
@@ -51,6 +56,7 @@ def perform(
         # Someone acted since this person loaded the page: say so before judging the step on stale state.
         raise CaseChanged()
     t = check_step(user, case, action)
+    at = _check_time(case, at, clock_date)
     changes = dict(changes or {})
     before = case.status
     if t.target:
@@ -70,7 +76,6 @@ def perform(
             setattr(case, name, value)
     if computed:
         case.refresh_from_db(fields=computed)
-    at = at or timezone.now()
     event = Event.objects.create(
         case=case,
         kind=action,
@@ -88,6 +93,19 @@ def perform(
     deadlines.apply_event(case, action, clock_date or timezone.localdate(at))
     record(user, f"case.{action}", case, status=case.status)
     return event
+
+
+def _check_time(case, at, clock_date):
+    """When a step happened: now, or earlier when entered after the fact, never before the case or in the future."""
+    now = timezone.now()
+    at = at or now
+    if at > now + ALLOWED_CLOCK_SKEW:
+        raise ActionError(_("办理时间不能晚于当前时间"))
+    if at < case.received_at:
+        raise ActionError(_("办理时间不能早于案件登记时间"))
+    if clock_date is not None and clock_date > timezone.localdate(now):
+        raise ActionError(_("日期不能晚于今天"))
+    return at
 
 
 def atomic_action(func):

@@ -12,7 +12,7 @@ from jiefen.org.models import Unit
 from .. import deadlines, search
 from ..models import Case, CaseSequence, Channel, Contact, Event, LegalClass, Party
 from ..personal import keyed_hash
-from .core import ActionError, atomic_action, check_step, perform
+from .core import ALLOWED_CLOCK_SKEW, ActionError, atomic_action, check_step, perform
 
 QUERY_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud over the phone
 MAX_REPRESENTATIVES = 5  # 信访工作条例 第十八条: 多人提出同一事项的，推选代表，代表人数不超过5人
@@ -67,6 +67,8 @@ def do_register_case(
     centre = acting_user.unit.township if acting_user.unit_id else None
     _check_intake(centre, legal_class, accused_unit, parties, head_count)
     received_at = received_at or timezone.now()
+    if received_at > timezone.now() + ALLOWED_CLOCK_SKEW:
+        raise ActionError(_("登记时间不能晚于当前时间"), field="received_at")
     if kind == Case.Kind.DISPUTE and legal_class != LegalClass.DISPUTE:
         legal_class = LegalClass.DISPUTE
     case = Case.objects.create(
@@ -148,7 +150,11 @@ def do_record_contact(acting_user, case, *, channel, head_count=1, note="", rece
         expected_version=None,
         summary=summary,
         note=note,
-        changes={"contact_count": F("contact_count") + 1, "person_times": F("person_times") + head_count},
+        changes={
+            "contact_count": F("contact_count") + 1,
+            "person_times": F("person_times") + head_count,
+            **({"is_group": True} if head_count >= GROUP_SIZE else {}),
+        },
         data={"head_count": head_count, "channel": channel},
         extra=add_contact,
         at=occurred_at,
