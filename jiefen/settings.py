@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "jiefen.clocks",
     "jiefen.cases",
     "jiefen.audit",
+    "jiefen.leadership",
 ]
 
 MIDDLEWARE = [
