@@ -32,6 +32,9 @@ INSTALLED_APPS = [
     "jiefen.cases",
     "jiefen.audit",
     "jiefen.leadership",
+    "jiefen.notify",
+    "jiefen.duty",
+    "jiefen.routing",
 ]
 
 MIDDLEWARE = [
@@ -60,6 +63,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "jiefen.notify.context_processors.unread_notifications",
             ],
         },
     },
@@ -78,6 +82,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("SQLITE_TEST_NAME")}
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # On a 2-core server parallel plans cost more than they save for the list pages (see README, benchmark).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c max_parallel_workers_per_gather=0"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "org.User"
@@ -113,6 +121,14 @@ CSRF_COOKIE_HTTPONLY = False
 # A deadline within this many days is flagged "due soon" (临期) on every list.
 DUE_SOON_DAYS = int(os.environ.get("DUE_SOON_DAYS", "3"))
 CASES_PER_PAGE = 25
+
+# Outside channels for notifications, {channel: backend class} (jiefen/notify/backends.py); console by default.
+NOTIFY_BACKENDS = {
+    "sms": os.environ.get("NOTIFY_SMS_BACKEND", "jiefen.notify.backends.ConsoleBackend"),
+    "email": os.environ.get("NOTIFY_EMAIL_BACKEND", "jiefen.notify.backends.ConsoleBackend"),
+}
+# A delivery still failing after this many attempts is given up (and shown as failed in the admin).
+NOTIFY_MAX_ATTEMPTS = int(os.environ.get("NOTIFY_MAX_ATTEMPTS", "8"))
 
 LOGGING = {
     "version": 1,

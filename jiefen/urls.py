@@ -11,4 +11,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("jiefen.cases.urls")),
+    path("", include("jiefen.notify.urls")),
+    path("leadership/", include("jiefen.leadership.urls")),
+    path("", include("jiefen.duty.urls")),
 ]

@@ -6,4 +6,9 @@ bash scripts/setup.sh
 export DATABASE_URL="sqlite:///$PWD/var/demo.sqlite3" DEBUG=1
 .venv/bin/python manage.py migrate --noinput -v 0
 .venv/bin/python manage.py seed_demo
-exec .venv/bin/python manage.py runserver 127.0.0.1:8000
+# The background worker (reminders, escalations, SMS and e-mail printed to this console) runs beside the server
+# and stops with it.
+.venv/bin/python manage.py run_worker --interval 60 &
+worker=$!
+trap 'kill "$worker" 2>/dev/null; wait "$worker" 2>/dev/null || true' EXIT
+.venv/bin/python manage.py runserver 127.0.0.1:8000

@@ -1,5 +1,9 @@
 """Building blocks for tests: the unit tree, a persona per role, and cases registered through the actions."""
 
+import importlib
+
+from django.apps import apps
+
 from jiefen.cases.actions import do_register_case
 from jiefen.cases.models import Case, Category, Channel, LegalClass
 from jiefen.org.models import Role, Unit, User
@@ -58,3 +62,23 @@ def register(user, *, village=None, kind=Case.Kind.PETITION, legal_class=LegalCl
         user, kind=kind, channel=channel, legal_class=legal_class, category=category, request=request,
         parties=parties, village=village, head_count=head_count, **extra,
     )
+
+
+# The data migrations seed (module, function); each function is idempotent.
+SEEDS = [
+    ("jiefen.cases.migrations.0003_search_and_categories", "seed_categories"),
+    ("jiefen.clocks.migrations.0002_seed_rules", "seed"),
+    ("jiefen.notify.migrations.0002_seed_rules", "seed"),
+    ("jiefen.leadership.migrations.0003_default_dossier_requirements", "seed"),
+]
+
+
+def reseed():
+    """Put back the rows data migrations seed (categories, clock rules, supervision rules, dossier checklist).
+
+    A transactional test ends with a flush that empties every table, so the next one starts without them. Serialized
+    rollback does not help after a browser test: with Playwright's event loop in the main thread, Django's connection
+    handler keeps connections per context, and the next test gets a fresh connection without the serialized data.
+    """
+    for module, function in SEEDS:
+        getattr(importlib.import_module(module), function)(apps, None)

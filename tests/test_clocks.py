@@ -15,7 +15,7 @@ from jiefen.audit.models import AuditRecord
 from jiefen.cases import actions
 from jiefen.cases.actions import do_recompute_deadlines
 from jiefen.cases.actions.workflow import (
-    do_accept_case, do_assign_case, do_decide_review, do_end_hearing, do_extend_deadline, do_reply_case,
+    do_accept_case, do_assign_case, do_sign_for_case, do_decide_review, do_end_hearing, do_extend_deadline, do_reply_case,
     do_request_review, do_request_rereview, do_start_hearing,
 )
 from jiefen.cases.models import Case, Deadline, Event
@@ -119,6 +119,7 @@ def accepted_case(org, people, day):
         case = register(people["clerk"], village=org["village_a"])
         do_accept_case(people["leader"], case, expected_version=case.version)
         do_assign_case(people["leader"], case, expected_version=case.version, unit=org["village_a"])
+        do_sign_for_case(people["handler"], case, expected_version=case.version)
     return case
 
 

@@ -12,7 +12,7 @@ from weasyprint import HTML
 from weasyprint.urls import FatalURLFetchingError
 
 from jiefen.cases.actions.workflow import (
-    do_accept_case, do_assign_case, do_decide_rereview, do_decide_review, do_end_hearing, do_extend_deadline,
+    do_accept_case, do_assign_case, do_sign_for_case, do_decide_rereview, do_decide_review, do_end_hearing, do_extend_deadline,
     do_not_accept_case, do_reply_case, do_request_rereview, do_request_review, do_start_hearing,
 )
 from jiefen.cases.models import Case, Category
@@ -46,6 +46,7 @@ def petition(org, people, until, *, parties=None, hearing=False):
         with on(dt.date(2026, 6, 3)):
             do_accept_case(leader, case, expected_version=case.version)
             do_assign_case(leader, case, expected_version=case.version, unit=org["village_a"])
+            do_sign_for_case(handler, case, expected_version=case.version)
     if stop >= 2:
         with on(dt.date(2026, 6, 10)):
             do_reply_case(

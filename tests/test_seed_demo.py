@@ -17,6 +17,8 @@ from jiefen.cases import search
 from jiefen.cases.access import cases_for
 from jiefen.cases.models import Case, Channel, Contact, Event, LegalClass, Party, Status
 from jiefen.cases.personal import clean_id_number, clean_phone
+from jiefen.duty.models import DutyShift
+from jiefen.duty.services import today_leader
 from jiefen.org import demo
 from jiefen.org.models import Role, Unit, User
 
@@ -119,6 +121,22 @@ def test_every_role_has_a_login_with_the_demo_password(output):
     assert {"leader", "leader2"} <= {u.username for u in accounts.values() if u.role == Role.LEADER}
     for username in accounts:
         assert username in output and demo.DEMO_PASSWORD in output
+
+
+def test_the_centre_has_a_roster_this_month_and_next_and_visits_follow_it(output):
+    centre, today = Unit.objects.get(code=demo.CENTRE_CODE), timezone.localdate()
+    next_month = (today.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    for first in (today.replace(day=1), next_month):
+        shifts = DutyShift.objects.filter(centre=centre, date__year=first.year, date__month=first.month)
+        assert shifts.count() >= 15
+        assert {s.leader.username for s in shifts} == {"leader", "leader2", "qs-ld1", "qs-ld2"}
+    # Walk-ins registered at the desk this month were received by the leader on duty that day. (Later contacts may
+    # be received elsewhere: by an owning leader, or on a leader's visit to a village.)
+    walk_ins = centre_cases().filter(channel=Channel.VISIT, received_at__date__gte=today.replace(day=1))
+    for case in walk_ins.select_related("receiving_leader"):
+        day = timezone.localdate(case.received_at)
+        on_duty = today_leader(centre, day)
+        assert on_duty is None or case.receiving_leader == on_duty, (case.number, day, case.receiving_leader)
 
 
 def test_the_supervisor_sees_both_townships_and_the_handler_only_his_village(output):

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from jiefen.audit.models import AuditRecord
-from jiefen.cases.actions.workflow import do_accept_case, do_assign_case
+from jiefen.cases.actions.workflow import do_accept_case, do_assign_case, do_sign_for_case
 from jiefen.cases.models import Case, Category, Contact, LegalClass, Party, Status
 
 from .factories import VALID_IDS, register
@@ -108,6 +108,7 @@ def test_handlers_see_only_their_units_cases(client, org, people):
     mine = register(people["clerk"], village=org["village_a"], request="东村鱼塘承包纠纷")
     do_accept_case(people["leader"], mine, expected_version=mine.version)
     do_assign_case(people["leader"], mine, expected_version=mine.version, unit=org["village_a"])
+    do_sign_for_case(people["handler"], mine, expected_version=mine.version)
     other = register(people["clerk"], village=org["village_b"], request="西村宅基地纠纷")
     login(client, people["handler"])
     body = client.get(reverse("case_list")).content.decode()
@@ -173,6 +174,7 @@ def test_a_handler_is_told_they_may_not_accept(client, org, people):
     case = register(people["clerk"], village=org["village_a"])
     do_accept_case(people["leader"], case, expected_version=case.version)
     do_assign_case(people["leader"], case, expected_version=case.version, unit=org["village_a"])
+    do_sign_for_case(people["handler"], case, expected_version=case.version)
     login(client, people["handler"])
     response = client.post(reverse("case_act", args=[case.number, "reply"]), {
         "reply-expected_version": case.version, "reply-outcome": "support",
@@ -233,3 +235,25 @@ def test_the_receipt_shows_number_and_query_code(client, org, people):
     case = register(people["clerk"], village=org["village_a"])
     body = login(client, people["clerk"]).get(reverse("case_receipt", args=[case.number])).content.decode()
     assert case.number in body and case.query_code in body
+
+
+def test_a_county_wide_list_caps_its_total(client, org, people, monkeypatch):
+    from jiefen.cases import queries
+
+    monkeypatch.setattr(queries, "COUNT_CAP", 3)
+    for i in range(5):
+        register(people["clerk"], village=org["village_a"], request=f"第{i}件诉求")
+    body = login(client, people["supervisor"]).get(reverse("case_list")).content.decode()
+    assert "共 3+ 件" in body
+    body = login(client, people["clerk"]).get(reverse("case_list")).content.decode()
+    assert "共 5 件" in body
+
+
+def test_the_county_filters_by_township(client, org, people):
+    ours = register(people["clerk"], village=org["village_a"])
+    theirs = register(people["outsider"], village=org["other_village"])
+    login(client, people["supervisor"])
+    body = client.get(reverse("case_list")).content.decode()
+    assert ours.number in body and theirs.number in body and 'name="village"' not in body
+    body = client.get(reverse("case_list"), {"centre": org["other_town"].pk}).content.decode()
+    assert theirs.number in body and ours.number not in body

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from jiefen.audit.models import AuditRecord
 from jiefen.cases import actions
 from jiefen.cases.actions.workflow import (
-    do_accept_case, do_assign_case, do_close_case, do_extend_deadline, do_reply_case, do_request_review,
+    do_accept_case, do_assign_case, do_sign_for_case, do_close_case, do_extend_deadline, do_reply_case, do_request_review,
 )
 from jiefen.cases.models import Case, Event, Status
 
@@ -21,6 +21,7 @@ def test_a_petition_goes_from_desk_to_closure(org, people):
     assert case.status == Status.REGISTERED and case.is_group and case.person_times == 6
     do_accept_case(people["leader"], case, expected_version=case.version)
     do_assign_case(people["leader"], case, expected_version=case.version, unit=org["village_a"])
+    do_sign_for_case(people["handler"], case, expected_version=case.version)
     actions.workflow.do_add_note(people["handler"], case, text="走访核实")
     do_reply_case(people["handler"], case, expected_version=case.version, outcome="support",
                   served_on=dt.date.today(), content="支持其诉求")
@@ -28,8 +29,8 @@ def test_a_petition_goes_from_desk_to_closure(org, people):
     case.refresh_from_db()
     assert case.status == Status.CLOSED and case.resolved is True
     kinds = list(Event.objects.filter(case=case).values_list("kind", flat=True))
-    assert kinds == ["register", "accept", "assign", "note", "reply", "close"]
-    assert AuditRecord.objects.filter(object_ref=case.number).count() == 6
+    assert kinds == ["register", "accept", "assign", "sign_for", "note", "reply", "close"]
+    assert AuditRecord.objects.filter(object_ref=case.number).count() == 7
 
 
 def test_a_stale_version_is_refused_and_changes_nothing(org, people):
@@ -57,6 +58,7 @@ def test_extension_is_capped_at_thirty_days(org, people):
     case = register(people["clerk"], village=org["village_a"])
     do_accept_case(people["leader"], case, expected_version=case.version)
     do_assign_case(people["leader"], case, expected_version=case.version, unit=org["village_a"])
+    do_sign_for_case(people["handler"], case, expected_version=case.version)
     with pytest.raises(actions.ActionError, match="30"):
         do_extend_deadline(people["handler"], case, expected_version=case.version, days=31, reason="复杂",
                            approver=people["leader"])
@@ -70,6 +72,7 @@ def _replied_case(org, people, served_on):
     case = register(people["clerk"], village=org["village_a"])
     do_accept_case(people["leader"], case, expected_version=case.version)
     do_assign_case(people["leader"], case, expected_version=case.version, unit=org["village_a"])
+    do_sign_for_case(people["handler"], case, expected_version=case.version)
     do_reply_case(people["handler"], case, expected_version=case.version, outcome="reject", served_on=served_on,
                   content="不予支持")
     return case
@@ -97,6 +100,7 @@ def test_editing_a_rule_does_not_move_a_clock_already_running(org, people):
     case = register(people["clerk"], village=org["village_a"])
     do_accept_case(people["leader"], case, expected_version=case.version)
     do_assign_case(people["leader"], case, expected_version=case.version, unit=org["village_a"])
+    do_sign_for_case(people["handler"], case, expected_version=case.version)
     ClockRule.objects.filter(code="handling").update(length=90)
     do_extend_deadline(people["handler"], case, expected_version=case.version, days=10, reason="情况复杂",
                        approver=people["handler"])
@@ -129,6 +133,7 @@ def test_a_grid_mediator_mediates_a_dispute_assigned_to_the_village(org, people)
     case = register(people["clerk"], village=org["village_a"], kind=Case.Kind.DISPUTE, legal_class="dispute")
     do_accept_case(people["leader"], case, expected_version=case.version)
     do_assign_case(people["leader"], case, expected_version=case.version, unit=org["village_a"])
+    do_sign_for_case(people["handler"], case, expected_version=case.version)
     do_record_mediation_session(people["mediator"], case, held_on=dt.date.today(), minutes="双方同意协商")
     do_record_agreement(people["mediator"], case, expected_version=case.version, terms="赔偿三千元",
                         signed_on=dt.date.today())

@@ -19,21 +19,29 @@ def scope_q(user):
     if not user.is_authenticated or not user.is_active or user.unit_id is None:
         return Q(pk__in=[])
     unit = user.unit
-    if user.role in (Role.CLERK, Role.LEADER, Role.DIRECTOR):
-        township = unit.township
-        q = Q(centre=township) if township else Q(centre__path__startswith=unit.path)
-    elif user.role == Role.SUPERVISOR:
-        q = Q(centre__path__startswith=unit.path)
+    if user.role in (Role.CLERK, Role.LEADER, Role.DIRECTOR) and unit.township:
+        q = Q(centre=unit.township)
+    elif user.role in (Role.CLERK, Role.LEADER, Role.DIRECTOR, Role.SUPERVISOR):
+        # A literal list of centres, not a join on the unit path: the planner then counts and pages by index.
+        q = Q(centre_id__in=list(unit.subtree().filter(kind=Unit.Kind.TOWNSHIP).values_list("id", flat=True)))
     elif user.role == Role.MEDIATOR:
         village = unit.village
-        q = Q(responsible_unit__path__startswith=unit.path)
+        q = _unit_cases_q(village or unit)
         if village:
             q |= Q(village=village)
-    else:  # handler: cases assigned to own unit only
-        q = Q(responsible_unit__path__startswith=unit.path)
-    # 信访工作条例 第四十六条(五): an accused unit never sees the accusation that names it.
-    q &= ~Q(legal_class=LegalClass.ACCUSATION, accused_unit_id__in=unit.ancestor_ids)
+    else:  # handler: cases assigned to own unit only (as lead, handed over and not yet signed for, or co-handler)
+        q = _unit_cases_q(unit)
+    # 信访工作条例 第四十六条(五): an accused unit never sees the accusation that names it. Only departments,
+    # villages and grids can be accused here (actions.intake), so only their staff need the clause.
+    if unit.kind in (Unit.Kind.DEPARTMENT, Unit.Kind.VILLAGE, Unit.Kind.GRID):
+        q &= ~Q(legal_class=LegalClass.ACCUSATION, accused_unit_id__in=unit.ancestor_ids)
     return q
+
+
+def _unit_cases_q(unit):
+    units = list(unit.subtree().values_list("id", flat=True))
+    co_handled = Case.co_units.through.objects.filter(unit_id__in=units).values("case_id")
+    return Q(responsible_unit_id__in=units) | Q(pending_unit_id__in=units) | Q(id__in=co_handled)
 
 
 def cases_for(user):
@@ -44,7 +52,8 @@ def access_case(user, number, *, write=False):
     """The case `number` as `user` may see it; 404 if out of scope, 403 if `write` and the role is read-only."""
     try:
         case = cases_for(user).select_related(
-            "centre", "category", "village", "responsible_unit", "accused_unit", "received_by", "receiving_leader"
+            "centre", "category", "village", "responsible_unit", "pending_unit", "accused_unit", "received_by",
+            "receiving_leader", "handler",
         ).get(number=number)
     except Case.DoesNotExist:
         raise Http404("案件不存在")

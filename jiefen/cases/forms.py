@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jiefen.org.models import Role, Unit, User
+from jiefen.routing.rules import propose_for_case
 
 from . import access
 from .actions.workflow import REFERRAL_ROUTES, extension_approvers
@@ -67,6 +68,15 @@ class IntakeForm(forms.Form):
         if data.get("accused_unit") and data.get("legal_class") != LegalClass.ACCUSATION:
             self.add_error("accused_unit", _("只有检举控告类事项才填写被检举控告单位"))
         return data
+
+
+class RouteHintForm(forms.Form):
+    category = forms.ModelChoiceField(queryset=Category.objects.all(), required=False)
+    village = forms.ModelChoiceField(queryset=Unit.objects.none(), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["village"].queryset = centre_villages(user)
 
 
 class PartyForm(forms.Form):
@@ -134,18 +144,26 @@ class CaseFilterForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         township = user.unit.township if user.unit_id else None
-        root = township or user.unit
-        if root is not None:
-            self.fields["village"].queryset = Unit.objects.filter(path__startswith=root.path, kind=Unit.Kind.VILLAGE)
+        if township is not None:
+            self.fields["village"].queryset = Unit.objects.filter(path__startswith=township.path, kind=Unit.Kind.VILLAGE)
             self.fields["unit"].queryset = Unit.objects.filter(
-                path__startswith=root.path, kind__in=[Unit.Kind.VILLAGE, Unit.Kind.DEPARTMENT]
+                path__startswith=township.path, kind__in=[Unit.Kind.VILLAGE, Unit.Kind.DEPARTMENT]
             )
+        else:
+            # Above township level, a county's hundreds of villages make no usable select: pick the township.
+            del self.fields["village"], self.fields["unit"]
+            self.fields["centre"] = forms.ModelChoiceField(
+                label=_("乡镇（街道）"), required=False, empty_label=_("全部乡镇"),
+                queryset=Unit.objects.filter(path__startswith=user.unit.path, kind=Unit.Kind.TOWNSHIP)
+                if user.unit_id else Unit.objects.none(),
+            )
+            self.order_fields(["centre"])
 
     def filters(self):
         if not self.is_valid():
             return {}
         data = dict(self.cleaned_data)
-        for key in ("category", "village", "unit"):
+        for key in ("category", "village", "unit", "centre"):
             data[key] = data[key].pk if data.get(key) else None
         data["sort"] = data.get("sort") or "received"
         return data
@@ -188,14 +206,50 @@ class ForwardForm(StepForm):
 
 
 class AssignForm(StepForm):
-    unit = forms.ModelChoiceField(label=_("承办单位"), queryset=Unit.objects.none(), empty_label=_("请选择"))
+    unit = forms.ModelChoiceField(label=_("承办单位（牵头）"), queryset=Unit.objects.none(), empty_label=_("请选择"))
+    co_units = forms.ModelMultipleChoiceField(
+        label=_("协办单位"), queryset=Unit.objects.none(), required=False,
+        widget=forms.SelectMultiple(attrs={"size": 4}), help_text=_("跨单位事项可选协办单位（按住Ctrl多选）"),
+    )
     note = forms.CharField(label=_("交办意见"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = access.assignable_units(self.case).order_by("kind", "sort", "name")
-        if self.case.village_id and not self.is_bound:
+        units = access.assignable_units(self.case).order_by("kind", "sort", "name")
+        self.fields["unit"].queryset = self.fields["co_units"].queryset = units
+        proposal = propose_for_case(self.case)
+        if proposal and not proposal.forward:
+            self.fields["unit"].help_text = _("建议：%(unit)s。%(reason)s") % {"unit": proposal.unit, "reason": proposal.reason}
+            if not self.is_bound:
+                self.initial.setdefault("unit", proposal.unit.pk)
+        elif proposal:
+            self.fields["unit"].help_text = _("建议转送%(unit)s。%(reason)s") % {"unit": proposal.unit, "reason": proposal.reason}
+        elif self.case.village_id and not self.is_bound:
             self.initial.setdefault("unit", self.case.village_id)
+
+
+class SignForForm(StepForm):
+    pass
+
+
+class ReturnForm(StepForm):
+    reason = forms.CharField(label=_("退回理由"), widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text=_("如：不属于本单位职责，应由某部门办理"))
+
+
+class RecuseForm(UnversionedStepForm):
+    person = forms.ModelChoiceField(label=_("回避人员"), queryset=User.objects.none(), required=False,
+                                    empty_label=_("本人"))
+    reason = forms.CharField(label=_("回避理由"), help_text=_("如：与当事人有近亲属关系或其他利害关系"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.user.role in (Role.LEADER, Role.DIRECTOR):
+            self.fields["person"].queryset = User.objects.filter(
+                is_active=True, unit__path__startswith=self.case.centre.path
+            ).order_by("unit__path", "id")
+        else:
+            del self.fields["person"]
 
 
 class NoteForm(UnversionedStepForm):
@@ -276,6 +330,9 @@ STEP_FORMS = {
     "not_accept": NotAcceptForm,
     "forward": ForwardForm,
     "assign": AssignForm,
+    "sign_for": SignForForm,
+    "return_case": ReturnForm,
+    "recuse": RecuseForm,
     "note": NoteForm,
     "document": DocumentForm,
     "extend": ExtendForm,
@@ -293,3 +350,7 @@ STEP_FORMS = {
     "refer": ReferForm,
     "contact": ContactForm,
 }
+
+from jiefen.leadership.step_forms import LEADERSHIP_STEP_FORMS  # noqa: E402 (last: those forms build on StepForm above)
+
+STEP_FORMS.update(LEADERSHIP_STEP_FORMS)

@@ -29,6 +29,7 @@ class Status(models.TextChoices):
     ACCEPTED = "accepted", _("已受理")
     NOT_ACCEPTED = "not_accepted", _("不予受理")
     FORWARDED = "forwarded", _("已转送")
+    ASSIGNED = "assigned", _("已交办待签收")
     IN_HANDLING = "in_handling", _("办理中")
     REPLIED = "replied", _("已答复")
     REVIEW_REQUESTED = "review_requested", _("复查中")
@@ -101,6 +102,15 @@ class Case(models.Model):
     responsible_unit = models.ForeignKey(
         Unit, models.PROTECT, null=True, blank=True, related_name="responsible_cases", verbose_name=_("责任单位")
     )
+    # 首办负责: the centre (or the unit that had it) stays responsible until the unit handed to signs for it.
+    pending_unit = models.ForeignKey(
+        Unit, models.PROTECT, null=True, blank=True, related_name="pending_cases", verbose_name=_("待签收单位")
+    )
+    co_units = models.ManyToManyField(Unit, blank=True, related_name="co_handled_cases", verbose_name=_("协办单位"))
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="handled_cases",
+        verbose_name=_("承办人"),
+    )
     accused_unit = models.ForeignKey(
         Unit, models.PROTECT, null=True, blank=True, related_name="accused_cases", verbose_name=_("被检举控告单位")
     )
@@ -133,12 +143,20 @@ class Case(models.Model):
         verbose_name = _("案件")
         verbose_name_plural = _("案件")
         indexes = [
-            # Case list: a centre's cases newest first (queries.case_list).
-            models.Index(fields=["centre", "-received_at"], name="case_centre_received"),
-            models.Index(fields=["responsible_unit", "-received_at"], name="case_unit_received"),
-            models.Index(fields=["centre", "status", "-received_at"], name="case_centre_status"),
+            # Case lists are ordered (received_at DESC, id DESC) (queries.case_list); each scope has an index
+            # ending in that order, so the first page is read off the index without sorting.
+            models.Index(fields=["centre", "-received_at", "-id"], name="case_centre_received"),
+            models.Index(fields=["responsible_unit", "-received_at", "-id"], name="case_unit_received"),
+            models.Index(fields=["centre", "status", "-received_at", "-id"], name="case_centre_status"),
             models.Index(fields=["centre", "next_due_on"], name="case_centre_due"),
-            models.Index(fields=["village", "-received_at"], name="case_village_received"),
+            models.Index(fields=["village", "-received_at", "-id"], name="case_village_received"),
+            models.Index(fields=["pending_unit", "-received_at", "-id"], name="case_pending_received"),
+            # Several centres at once (county supervisor): newest first across the whole table.
+            models.Index(fields=["-received_at", "-id"], name="case_received"),
+            # Only open cases have a due date (~2.5%): the overdue and due-soon lists across centres.
+            models.Index(
+                fields=["-received_at", "-id"], condition=models.Q(next_due_on__isnull=False), name="case_open_received"
+            ),
         ]
 
     def __str__(self):
@@ -268,3 +286,18 @@ class Document(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class Recusal(models.Model):
+    """A staff member who must stay out of a case (回避): they may not sign for it or act on it."""
+
+    case = models.ForeignKey(Case, models.CASCADE, related_name="recusals")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="recusals", verbose_name=_("回避人员"))
+    reason = models.CharField(_("回避理由"), max_length=200)
+    declared_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    declared_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("回避")
+        verbose_name_plural = _("回避")
+        constraints = [models.UniqueConstraint(fields=["case", "user"], name="unique_recusal")]

@@ -14,7 +14,7 @@ from .models import OPEN_STATUSES, Case, Contact, Party, Status
 LIST_COLUMNS = (
     "id", "number", "kind", "channel", "legal_class", "status", "request", "received_at", "next_due_on",
     "schedule_warning", "person_times", "contact_count", "is_group", "category__name", "village__name",
-    "responsible_unit__name", "centre__name",
+    "responsible_unit__name", "pending_unit__name", "centre__name",
 )
 
 SORTS = {
@@ -28,7 +28,7 @@ SORTS = {
 
 
 def case_list(user, *, q="", status=None, category=None, village=None, channel=None, unit=None, flag=None,
-              date_from=None, date_to=None, sort="received"):
+              date_from=None, date_to=None, sort="received", centre=None):
     """The cases `user` may see, filtered, newest first. Served by the (centre|unit|village, received_at) indexes;
     a keyword narrows first through the search table (search.matching_ids_sql)."""
     qs = cases_for(user)
@@ -37,10 +37,13 @@ def case_list(user, *, q="", status=None, category=None, village=None, channel=N
         if Case.objects.filter(number=q).exists():
             qs = qs.filter(number=q)
         else:
-            found = search.matching_ids_sql(q)
+            township = user.unit.township if user.unit_id else None
+            found = search.matching_ids_sql(q, centre_id=township.pk if township else None)
             qs = qs.filter(id__in=RawSQL(*found)) if found else qs.filter(Q(request__contains=q) | Q(facts__contains=q))
     if status:
         qs = qs.filter(status__in=OPEN_STATUSES) if status == "open" else qs.filter(status=status)
+    if centre:
+        qs = qs.filter(centre_id=centre)
     if category:
         qs = qs.filter(category_id=category)
     if village:
@@ -59,7 +62,34 @@ def case_list(user, *, q="", status=None, category=None, village=None, channel=N
     if date_to:
         qs = qs.filter(received_at__date__lte=date_to)
     order = SORTS.get(sort, "-received_at")
-    return qs.order_by(order, "-id").values(*LIST_COLUMNS)
+    many_centres = not (user.unit_id and user.unit.township)
+    return CaseRows(qs.order_by(order, "-id"), cap=COUNT_CAP if (many_centres or q) else None)
+
+
+# Past this many, a list spanning several centres (or a keyword search) says "10000+" instead of counting on.
+COUNT_CAP = 10000
+
+
+class CaseRows:
+    """The rows a case list pages through: joined names for the page only; the total counted on the case table
+    alone (no joins), and capped at COUNT_CAP where an exact total would mean counting a county's cases."""
+
+    def __init__(self, qs, cap=None):
+        self.qs, self.cap, self.capped = qs, cap, False
+
+    def count(self):
+        plain = self.qs.order_by()
+        if self.cap is None:
+            return plain.count()
+        total = plain[: self.cap + 1].count()
+        self.capped = total > self.cap
+        return min(total, self.cap)
+
+    def __getitem__(self, index):
+        return list(self.qs.values(*LIST_COLUMNS)[index])
+
+    def __len__(self):
+        return self.count()
 
 
 def case_page(case):
@@ -69,7 +99,12 @@ def case_page(case):
     clocks = list(case.deadlines.select_related("rule"))
     events = list(case.events.select_related("actor"))
     documents = list(case.documents.select_related("uploaded_by"))
-    return {"parties": parties, "contacts": contacts, "deadlines": clocks, "events": events, "documents": documents}
+    co_units = list(case.co_units.all())
+    recusals = list(case.recusals.select_related("user"))
+    return {
+        "parties": parties, "contacts": contacts, "deadlines": clocks, "events": events, "documents": documents,
+        "co_units": co_units, "recusals": recusals,
+    }
 
 
 def open_cases_of(id_number_hash="", phone_hash="", user=None):

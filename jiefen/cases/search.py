@@ -40,21 +40,25 @@ def index_case(case):
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
-                "INSERT INTO cases_fts (case_id, terms) VALUES (%s, %s) "
-                "ON CONFLICT (case_id) DO UPDATE SET terms = EXCLUDED.terms",
-                [case.pk, terms],
+                "INSERT INTO cases_fts (case_id, centre_id, terms) VALUES (%s, %s, %s) "
+                "ON CONFLICT (case_id) DO UPDATE SET centre_id = EXCLUDED.centre_id, terms = EXCLUDED.terms",
+                [case.pk, case.centre_id, terms],
             )
         else:
             cursor.execute("DELETE FROM cases_fts WHERE rowid = %s", [case.pk])
             cursor.execute("INSERT INTO cases_fts (rowid, terms) VALUES (%s, %s)", [case.pk, " ".join(terms)])
 
 
-def matching_ids_sql(query):
-    """(sql, params) selecting the ids of cases matching every term of `query`, or None if it has no term."""
+def matching_ids_sql(query, centre_id=None):
+    """(sql, params) selecting the ids of cases matching every term of `query`, or None if it has no term.
+
+    `centre_id` narrows the match to one township on PostgreSQL (the access scope still applies on top)."""
     terms = query_terms(query)
     if not terms:
         return None
     if connection.vendor == "postgresql":
+        if centre_id:
+            return "SELECT case_id FROM cases_fts WHERE terms @> %s::text[] AND centre_id = %s", [terms, centre_id]
         return "SELECT case_id FROM cases_fts WHERE terms @> %s::text[]", [terms]
     match = " ".join('"%s"' % t for t in terms)
     return "SELECT rowid FROM cases_fts WHERE cases_fts MATCH %s", [match]

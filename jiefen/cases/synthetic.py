@@ -248,11 +248,11 @@ class _Writer:
         self._write(table, cols, rows)
 
     def write_search(self, rows):
-        """(case id, terms) rows of the search table made in cases.0003 (see search.py)."""
+        """(case id, centre id, terms) rows of the search table made in cases.0003 (see search.py)."""
         if self.pg:
-            self._write("cases_fts", ["case_id", "terms"], rows)
+            self._write("cases_fts", ["case_id", "centre_id", "terms"], rows)
         else:
-            self._write("cases_fts", ["rowid", "terms"], [(pk, " ".join(terms)) for pk, terms in rows])
+            self._write("cases_fts", ["rowid", "terms"], [(pk, " ".join(terms)) for pk, _centre, terms in rows])
 
     def _write(self, table, cols, rows):
         if not rows:
@@ -503,7 +503,7 @@ class CaseFactory:
         ))
         # The same text as search.index_case: number, category, village, party names, request, facts.
         text = " ".join([number, category.name, village.name, " ".join(parties), request, facts])
-        self.rows["search"].append((case_id, search.tokens(text)))
+        self.rows["search"].append((case_id, town.unit.id, search.tokens(text)))
 
     def _parties(self, d, town, village, dispute, heads, identity_unknown, case_id):
         """Party rows of the case: a petitioner (sometimes one who came before) and often a second party."""

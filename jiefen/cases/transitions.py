@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jiefen.org.models import Role
 
-from .models import Case, Status
+from .models import OPEN_STATUSES, Case, Status
 
 PETITION, DISPUTE = Case.Kind.PETITION, Case.Kind.DISPUTE
 BOTH = frozenset({PETITION, DISPUTE})
@@ -18,7 +18,7 @@ S = Status
 LEADERSHIP = frozenset({Role.LEADER, Role.DIRECTOR})
 UNIT_WORKERS = frozenset({Role.HANDLER, Role.MEDIATOR})
 DESK = frozenset({Role.CLERK, Role.LEADER, Role.DIRECTOR})
-OPEN_WORK = frozenset({S.ACCEPTED, S.IN_HANDLING, S.MEDIATING, S.REVIEW_REQUESTED, S.REREVIEW_REQUESTED})
+OPEN_WORK = frozenset({S.ACCEPTED, S.ASSIGNED, S.IN_HANDLING, S.MEDIATING, S.REVIEW_REQUESTED, S.REREVIEW_REQUESTED})
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,9 @@ class Transition:
     roles: frozenset
     # Handlers and mediators may act only on cases of their own unit (the responsible unit).
     unit_roles: frozenset = frozenset()
+    # Which of the case's units a handler or mediator must belong to: "responsible" (the lead unit),
+    # "pending" (the unit a case was handed to and has not signed for yet) or "involved" (either, or a co-handler).
+    unit_scope: str = "responsible"
     # Whether the step moves the case's version (compare-and-swap); appends like notes do not.
     versioned: bool = True
     # Shown on the petitioner's tracking page.
@@ -46,17 +49,48 @@ TRANSITIONS = [
         "forward", _("转送"), frozenset({PETITION}), frozenset({S.REGISTERED, S.ACCEPTED}), S.FORWARDED, LEADERSHIP,
         style="secondary",
     ),
-    # 交办: to a unit for handling; for a dispute, to the mediators of a unit.
-    Transition("assign", _("交办"), frozenset({PETITION}), frozenset({S.ACCEPTED, S.IN_HANDLING}), S.IN_HANDLING, LEADERSHIP),
-    Transition("assign", _("指派调解"), frozenset({DISPUTE}), frozenset({S.ACCEPTED, S.MEDIATING}), S.MEDIATING, LEADERSHIP),
+    # 交办: to a unit (lead unit and co-handlers); for a dispute, to the mediators of a unit. 首办负责: the case
+    # waits for the unit to sign for it (签收); until then whoever had it stays responsible. The unit may send
+    # it back with a reason (退回) but has no way to close a case as "not ours".
+    Transition(
+        "assign", _("交办"), frozenset({PETITION}), frozenset({S.ACCEPTED, S.ASSIGNED, S.IN_HANDLING}), S.ASSIGNED,
+        LEADERSHIP,
+    ),
+    Transition(
+        "assign", _("指派调解"), frozenset({DISPUTE}), frozenset({S.ACCEPTED, S.ASSIGNED, S.MEDIATING}), S.ASSIGNED,
+        LEADERSHIP,
+    ),
+    Transition(
+        "sign_for", _("签收"), frozenset({PETITION}), frozenset({S.ASSIGNED}), S.IN_HANDLING, frozenset(),
+        unit_roles=UNIT_WORKERS, unit_scope="pending",
+    ),
+    Transition(
+        "sign_for", _("签收"), frozenset({DISPUTE}), frozenset({S.ASSIGNED}), S.MEDIATING, frozenset(),
+        unit_roles=UNIT_WORKERS, unit_scope="pending",
+    ),
+    Transition(
+        "return_case", _("退回"), BOTH, frozenset({S.ASSIGNED}), S.ACCEPTED, frozenset(),
+        unit_roles=UNIT_WORKERS, unit_scope="pending", style="danger",
+    ),
+    Transition(
+        "return_case", _("退回"), BOTH, frozenset({S.IN_HANDLING, S.MEDIATING}), S.ACCEPTED, frozenset(),
+        unit_roles=UNIT_WORKERS, style="danger",
+    ),
+    Transition(
+        "recuse", _("回避"), BOTH, OPEN_WORK | {S.REGISTERED, S.REPLIED, S.REVIEW_DECIDED}, None,
+        LEADERSHIP | {Role.CLERK}, unit_roles=UNIT_WORKERS, unit_scope="involved", versioned=False, public=False,
+        style="secondary",
+    ),
     # Handling.
     Transition(
         "note", _("办理记录"), BOTH, OPEN_WORK | {S.REGISTERED, S.REPLIED, S.REVIEW_DECIDED},
-        None, LEADERSHIP | {Role.CLERK}, unit_roles=UNIT_WORKERS, versioned=False, public=False, style="secondary",
+        None, LEADERSHIP | {Role.CLERK}, unit_roles=UNIT_WORKERS, unit_scope="involved", versioned=False, public=False,
+        style="secondary",
     ),
     Transition(
         "document", _("上传材料"), BOTH, OPEN_WORK | {S.REGISTERED, S.REPLIED, S.REVIEW_DECIDED, S.AGREED, S.REFERRED},
-        None, LEADERSHIP | {Role.CLERK}, unit_roles=UNIT_WORKERS, versioned=False, public=False, style="secondary",
+        None, LEADERSHIP | {Role.CLERK}, unit_roles=UNIT_WORKERS, unit_scope="involved", versioned=False, public=False,
+        style="secondary",
     ),
     Transition(
         "extend", _("延长办理期限"), frozenset({PETITION}), frozenset({S.IN_HANDLING}), None, LEADERSHIP,
@@ -92,6 +126,38 @@ TRANSITIONS = [
     Transition("close", _("办结"), frozenset({DISPUTE}), frozenset({S.AGREED, S.REFERRED}), S.CLOSED, LEADERSHIP, unit_roles=UNIT_WORKERS),
     # A later visit, letter or call on the same matter: a new contact, never a new case.
     Transition("contact", _("登记来访（来电）"), BOTH, frozenset(Status), None, DESK, versioned=False, public=False, style="secondary"),
+    # ---- Leadership (jiefen.leadership): owning leaders (包案) and the "1211" hard-case mechanism. ----
+    # Internal records on an open case; none changes its state. Appends leave the version alone so they never
+    # race a workflow step; designating moves it, so two leaders designating at once cannot both succeed.
+    Transition(
+        "assign_owner", _("确定包案领导"), BOTH, frozenset(OPEN_STATUSES), None, LEADERSHIP, versioned=False,
+        public=False, style="secondary",
+    ),
+    Transition(
+        "remove_owner", _("撤销包案领导"), BOTH, frozenset(OPEN_STATUSES), None, LEADERSHIP, versioned=False,
+        public=False, style="danger",
+    ),
+    Transition(
+        "designate_hard_case", _("列为疑难积案（1211）"), BOTH, frozenset(OPEN_STATUSES), None, LEADERSHIP,
+        public=False, style="secondary",
+    ),
+    Transition(
+        "add_task_force_member", _("添加专班成员"), BOTH, frozenset(OPEN_STATUSES), None, LEADERSHIP, versioned=False,
+        public=False, style="secondary",
+    ),
+    Transition(
+        "add_measure", _("添加稳控措施"), BOTH, frozenset(OPEN_STATUSES), None, LEADERSHIP, versioned=False,
+        public=False, style="secondary",
+    ),
+    Transition(
+        "review_measure", _("稳控措施回访"), BOTH, frozenset(OPEN_STATUSES), None, LEADERSHIP, versioned=False,
+        public=False, style="secondary",
+    ),
+    # The unit handling the case gathers most of the dossier, so its staff may add to it too.
+    Transition(
+        "provide_dossier_item", _("补充案卷材料"), BOTH, frozenset(OPEN_STATUSES), None, LEADERSHIP | {Role.CLERK},
+        unit_roles=UNIT_WORKERS, unit_scope="involved", versioned=False, public=False, style="secondary",
+    ),
 ]
 
 ACTIONS = sorted({t.action for t in TRANSITIONS})
@@ -109,6 +175,10 @@ def label_for(action, kind):
     for t in TRANSITIONS:
         if t.action == action and kind in t.kinds:
             return t.label
+    # A step of the other kind of case (e.g. 延长办理期限 tried on a dispute): still its name, never its code.
+    for t in TRANSITIONS:
+        if t.action == action:
+            return t.label
     return action
 
 
@@ -117,13 +187,37 @@ def role_may(user, case, t):
 
     Data scope was already applied by access.access_case; this adds the per-step rule.
     """
+    if is_recused(user, case, t):
+        return False
     if user.role in t.roles:
         return True
-    if user.role in t.unit_roles and case.responsible_unit_id and user.unit_id:
+    if user.role in t.unit_roles and user.unit_id:
         # A grid's mediator works for the village the grid belongs to: cases are assigned to villages, not grids.
         unit = (user.unit.village or user.unit) if user.role == Role.MEDIATOR else user.unit
-        return case.responsible_unit.path.startswith(unit.path)
+        return any(u.path.startswith(unit.path) for u in _units_for(case, t.unit_scope))
     return False
+
+
+def _units_for(case, scope):
+    if scope == "pending":
+        return [case.pending_unit] if case.pending_unit_id else []
+    units = [case.responsible_unit] if case.responsible_unit_id else []
+    if scope == "involved":
+        if case.pending_unit_id:
+            units.append(case.pending_unit)
+        if not hasattr(case, "_co_units"):
+            case._co_units = list(case.co_units.all())
+        units.extend(case._co_units)
+    return units
+
+
+def is_recused(user, case, t=None):
+    """Whether `user` declared (or was declared) to stay out of `case`; they may still record their own recusal."""
+    if t is not None and t.action == "recuse":
+        return False
+    if not hasattr(case, "_recused_ids"):
+        case._recused_ids = set(case.recusals.values_list("user_id", flat=True))
+    return user.pk in case._recused_ids
 
 
 def available(user, case):

@@ -11,11 +11,15 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from jiefen.duty.services import centre_of, today_leader
+from jiefen.leadership.queries import case_section
 from jiefen.org.models import Role
+from jiefen.routing.rules import propose
 
 from . import access, notices, queries, transitions
 from .actions import ActionError, CaseChanged, do_case_action, do_register_case
-from .forms import STEP_FORMS, CaseFilterForm, IntakeForm, PartyFormSet
+from .forms import STEP_FORMS, CaseFilterForm, IntakeForm, PartyFormSet, RouteHintForm
+from .models import Channel
 from .personal import keyed_hash
 
 DESK_ROLES = {Role.CLERK, Role.LEADER, Role.DIRECTOR}
@@ -42,7 +46,8 @@ def _require_desk(user):
 def desk(request):
     """一站式接待: one form for every channel; warns when these people already have an open case."""
     _require_desk(request.user)
-    form = IntakeForm(request.POST or None, user=request.user)
+    duty_leader = today_leader(centre_of(request.user))
+    form = IntakeForm(request.POST or None, user=request.user, initial={"receiving_leader": duty_leader})
     parties = PartyFormSet(request.POST or None, prefix="party")
     duplicates = []
     if request.method == "POST" and form.is_valid() and parties.is_valid():
@@ -53,12 +58,14 @@ def desk(request):
             form.data["confirm_new"] = "True"
         else:
             data = form.cleaned_data
+            # A walk-in is received by the leader on duty today unless the clerk names another (领导公开接访).
+            leader = data["receiving_leader"] or (duty_leader if data["channel"] == Channel.VISIT else None)
             try:
                 case = do_register_case(
                     request.user, kind=data["kind"], channel=data["channel"], legal_class=data["legal_class"],
                     category=data["category"], request=data["request"], facts=data["facts"], parties=people,
                     village=data["village"], head_count=data["head_count"], identity_unknown=data["identity_unknown"],
-                    accused_unit=data["accused_unit"], receiving_leader=data["receiving_leader"],
+                    accused_unit=data["accused_unit"], receiving_leader=leader,
                 )
             except ActionError as error:
                 form.add_error(error.field if error.field in form.fields else None, error.message)
@@ -66,7 +73,8 @@ def desk(request):
                 messages.success(request, _("已登记，案件编号 %(n)s，查询码 %(c)s") % {"n": case.number, "c": case.query_code})
                 return redirect("case_detail", case.number)
     status = 400 if request.method == "POST" and not duplicates else 200
-    return render(request, "cases/desk.html", {"form": form, "parties": parties, "duplicates": duplicates}, status=status)
+    context = {"form": form, "parties": parties, "duplicates": duplicates, "duty_leader": duty_leader}
+    return render(request, "cases/desk.html", context, status=status)
 
 
 def _open_cases_of(user, people):
@@ -94,6 +102,18 @@ def desk_check(request):
 
 
 @login_required
+def desk_route(request):
+    """htmx: as the clerk picks the category and village, say which unit the routing rules propose and why."""
+    _require_desk(request.user)
+    form = RouteHintForm(request.GET, user=request.user)
+    proposal = None
+    if form.is_valid() and form.cleaned_data["category"]:
+        township = request.user.unit.township if request.user.unit_id else None
+        proposal = propose(township, form.cleaned_data["category"], form.cleaned_data["village"])
+    return render(request, "cases/_route_hint.html", {"proposal": proposal, "asked": form.is_valid()})
+
+
+@login_required
 def case_list(request):
     form = CaseFilterForm(request.GET or None, user=request.user)
     rows = queries.case_list(request.user, **form.filters())
@@ -113,9 +133,11 @@ def _detail_context(request, case, *, open_form=None):
             case=case, user=request.user, prefix=t.action
         )
         steps.append({"t": t, "form": form, "open": form is open_form})
+    steps, leadership = case_section(request.user, case, steps)  # the 包案 and "1211" steps go to their section
     return {
         "case": case,
         "steps": steps,
+        "leadership": leadership,
         "identity_visible": access.may_see_identity(request.user, case),
         "notices": [{"kind": code, "label": notices.NOTICES[code].title} for code in notices.available_notices(case)],
         **queries.case_page(case),

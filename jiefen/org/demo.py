@@ -23,6 +23,8 @@ from jiefen.cases.actions import ActionError, do_record_contact, do_register_cas
 from jiefen.cases.actions.workflow import ACTION_FUNCTIONS
 from jiefen.cases.models import Case, Category, Channel, LegalClass, Party, Status
 from jiefen.clocks.calendar import WorkCalendar, compute_due
+from jiefen.duty.demo import roster_by_day, seed_roster
+from jiefen.leadership import demo as leadership_demo
 
 from .models import Role, Unit, User
 
@@ -159,6 +161,7 @@ class Town:
         self.heads = {u.unit_id: u for u in staff if u.is_unit_head}
         self.mediators = {u.unit_id: u for u in staff if u.role == Role.MEDIATOR and u.unit.kind != Unit.Kind.GRID}
         self.grid_workers = {u.unit.parent_id: u for u in staff if u.unit.kind == Unit.Kind.GRID}
+        self.on_duty = roster_by_day(self.unit)
         if code == CENTRE_CODE:
             self.clerk = by_name["clerk"]
             self.leader, self.owner, self.director = by_name["leader"], by_name["leader2"], by_name["director"]
@@ -172,7 +175,7 @@ class Town:
             self.workers = {}
 
     def duty_leader(self, day):
-        return self.roster[day.weekday() % len(self.roster)]
+        return self.on_duty.get(day) or self.roster[day.weekday() % len(self.roster)]
 
     def department(self, name):
         return self.departments.get(name) or self.departments["综治办"]
@@ -684,6 +687,8 @@ class Planner:
         plan.add(day, leader, "accept")
         note = "请组织调解" if plan.matter.dispute else "请依法调查核实，按期书面答复信访人"
         plan.add(day, leader, "assign", unit=unit, note=note)
+        # 签收: the unit takes the case over (首办负责 until then).
+        plan.add(day, plan.town.mediator(unit) if plan.matter.dispute else plan.town.worker(unit), "sign_for")
         return unit
 
     def notes(self, plan, actor, start, end):
@@ -1023,6 +1028,31 @@ def _wipe():
     return len(ids)
 
 
+# 谁主管、谁负责: the department that owns each field; everything else goes to its village (属地管理).
+ROUTING = [
+    ("劳动工资", "劳动保障所"), ("社会保障", "民政办"), ("土地征收", "自然资源所"), ("宅基地", "自然资源所"),
+    ("环境保护", "生态环境办"), ("房屋拆迁", "城建办"), ("城乡建设", "城建办"), ("农村土地承包", "农业农村办"),
+    ("民生服务", "社会事务办"), ("干部作风", "纪检监察室"), ("涉法涉诉", "司法所"),
+]
+
+
+def build_routing_rules():
+    from jiefen.routing.models import RoutingRule
+
+    for code in (CENTRE_CODE, OTHER_CODE):
+        centre = Unit.objects.get(code=code)
+        if RoutingRule.objects.filter(centre=centre).exists():
+            continue
+        RoutingRule.objects.create(centre=centre, basis=RoutingRule.Basis.TERRITORIAL, priority=900,
+                                   note="未列明的事项由所在村（社区）属地办理")
+        for category, department in ROUTING:
+            unit = Unit.objects.filter(path__startswith=centre.path, name=department).first()
+            category = Category.objects.filter(name=category).first()
+            if unit and category:
+                RoutingRule.objects.create(centre=centre, category=category, unit=unit,
+                                           basis=RoutingRule.Basis.DEPARTMENTAL, note=f"{department}主管")
+
+
 def seed(*, seed=DEFAULT_SEED, reset=False):
     """Build the demo county unless its centre already has cases; return how many cases were written."""
     with transaction.atomic():
@@ -1033,6 +1063,9 @@ def seed(*, seed=DEFAULT_SEED, reset=False):
             _wipe()
         build_units()
         build_staff(reset=reset)
+        build_routing_rules()
+        # Before the towns are read: this month's visits are received by the leader the roster has on duty.
+        seed_roster(Unit.objects.get(code=CENTRE_CODE), timezone.localdate())
         rng = random.Random(seed)
         planner = Planner(rng, timezone.localdate(), [Town(CENTRE_CODE), Town(OTHER_CODE)])
         categories = {c.name: c for c in Category.objects.all()}
@@ -1045,7 +1078,7 @@ def seed(*, seed=DEFAULT_SEED, reset=False):
             received_at = clock.first(plan.received, previous)
             previous = received_at
             write(plan, categories, clock, received_at)
-        return len(plans)
+        return len(plans) + leadership_demo.seed(CENTRE_CODE, OTHER_CODE)
 
 
 def figures(code=CENTRE_CODE, today=None):

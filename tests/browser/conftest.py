@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from ..factories import reseed
+
 # Playwright's sync API runs an event loop in this thread; the ORM calls in these tests are still synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -22,6 +24,13 @@ def chromium_path():
         if found:
             return found
     pytest.fail("Chromium is not installed: run scripts/setup.sh")
+
+
+@pytest.fixture(autouse=True)
+def migration_seed_rows(transactional_db):
+    """Every browser test runs on a live server, so transactionally: put back the rows a previous test's flush
+    removed (see factories.reseed)."""
+    reseed()
 
 
 @pytest.fixture(scope="session")

@@ -67,17 +67,21 @@ def test_a_group_visit_goes_from_desk_to_closure(world, login_page, live_server,
     leader.fill("#id_assign-note", "请东村会同劳动保障所核实")
     leader.click("#step-assign button")
     leader.wait_for_load_state()
-    assert "办理中" in leader.inner_text(".case-head")
+    assert "已交办待签收" in leader.inner_text(".case-head")
     assert "办理期限" in leader.inner_text("#clocks")
     shoot(leader, "05-case-assigned")
     handling_due = case.deadlines.get(rule__code="handling").due_on
     row = list_row(leader, live_server, case.number)
-    assert "办理中" in row.inner_text() and "东村" in row.inner_text()
+    assert "已交办待签收" in row.inner_text() and "东村" in row.inner_text()
     assert handling_due.strftime("%m-%d") in row.inner_text()
 
     # The village handler records handling and serves the written reply.
     handler = login_page(people["handler"], viewport={"width": 390, "height": 844})
     handler.goto(f"{live_server.url}/cases/{case.number}/")
+    handler.click("#step-sign_for summary")
+    handler.click("#step-sign_for button")
+    handler.wait_for_load_state()
+    assert "办理中" in handler.inner_text(".case-head")
     handler.click("#step-note summary")
     handler.fill("#id_note-text", "已约谈工地负责人，承诺十日内支付")
     handler.click("#step-note button")
@@ -99,7 +103,7 @@ def test_a_group_visit_goes_from_desk_to_closure(world, login_page, live_server,
 
     case.refresh_from_db()
     assert case.status == Status.CLOSED and case.resolved is True
-    assert list(case.events.values_list("kind", flat=True)) == ["register", "accept", "assign", "note", "reply", "close"]
+    assert list(case.events.values_list("kind", flat=True)) == ["register", "accept", "assign", "sign_for", "note", "reply", "close"]
     row = list_row(clerk, live_server, case.number)
     assert "已办结" in row.inner_text() and "超期" not in row.inner_text()
     shoot(clerk, "08-list-closed")

@@ -1,4 +1,5 @@
 import datetime as dt
+import functools
 
 from django.db import transaction
 from django.db.models import F
@@ -90,6 +91,9 @@ def perform(
     )
     if extra:
         extra(case, event)
+        # Per-instance caches of transitions.role_may (recusals, co-handlers) may be stale now.
+        case.__dict__.pop("_recused_ids", None)
+        case.__dict__.pop("_co_units", None)
     deadlines.apply_event(case, action, clock_date or timezone.localdate(at))
     record(user, f"case.{action}", case, status=case.status)
     return event
@@ -106,6 +110,26 @@ def _check_time(case, at, clock_date):
     if clock_date is not None and clock_date > timezone.localdate(now):
         raise ActionError(_("日期不能晚于今天"))
     return at
+
+
+def step(action):
+    """Make `func(user, case, ...)` the action for step `action`: one transaction, and the step's permission
+    checked before any of its fields are judged (a refused user learns nothing about the form)."""
+
+    def decorate(func):
+        @functools.wraps(func)
+        def wrapper(user, case, *args, **kwargs):
+            with transaction.atomic():
+                expected = kwargs.get("expected_version")
+                if expected is not None and int(expected) != case.version:
+                    raise CaseChanged()
+                check_step(user, case, action)
+                return func(user, case, *args, **kwargs)
+
+        wrapper.action = action
+        return wrapper
+
+    return decorate
 
 
 def atomic_action(func):

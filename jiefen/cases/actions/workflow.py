@@ -3,11 +3,12 @@
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jiefen.leadership.rules import missing_parts
 from jiefen.org.models import Role, User
 
 from .. import access, deadlines
-from ..models import Document, ReplyOutcome
-from .core import ActionError, atomic_action, perform
+from ..models import Document, Recusal, ReplyOutcome, Status
+from .core import ActionError, perform, step
 
 REFERRAL_ROUTES = {
     "litigation": _("诉讼"),
@@ -38,7 +39,7 @@ def _outcome(outcome):
     return outcome
 
 
-@atomic_action
+@step("accept")
 def do_accept_case(user, case, *, expected_version, note="", at=None):
     today = timezone.localdate(at) if at else timezone.localdate()
     return perform(
@@ -47,7 +48,7 @@ def do_accept_case(user, case, *, expected_version, note="", at=None):
     )
 
 
-@atomic_action
+@step("not_accept")
 def do_not_accept_case(user, case, *, expected_version, reason="", lawful_channel="", at=None):
     """不予受理 with the reason and the lawful channel to go to instead (诉访分离)."""
     reason = _required(reason, _("请填写不予受理的理由"), "reason")
@@ -60,7 +61,7 @@ def do_not_accept_case(user, case, *, expected_version, reason="", lawful_channe
     )
 
 
-@atomic_action
+@step("forward")
 def do_forward_case(user, case, *, expected_version, organ="", reason="", at=None):
     """转送 to the organ that owns the matter outside this centre."""
     organ = _required(organ, _("请填写转送的机关或单位"), "organ")
@@ -71,29 +72,88 @@ def do_forward_case(user, case, *, expected_version, organ="", reason="", at=Non
     )
 
 
-@atomic_action
-def do_assign_case(user, case, *, expected_version, unit=None, note="", at=None):
-    """交办 to a department or village (or to its mediators, for a dispute)."""
+@step("assign")
+def do_assign_case(user, case, *, expected_version, unit=None, co_units=(), note="", at=None):
+    """交办 to a lead unit (and co-handling units); the case waits for the lead unit to sign for it (首办负责)."""
     if unit is None:
         raise ActionError(_("请选择承办单位"), field="unit")
-    if not access.assignable_units(case).filter(pk=unit.pk).exists():
-        if case.accused_unit_id and unit.is_within(case.accused_unit):
-            raise ActionError(_("检举控告事项不得交由被检举控告的单位办理"), field="unit")
-        raise ActionError(_("只能交办给本中心所辖的部门或村（社区）"), field="unit")
+    assignable = access.assignable_units(case)
+    for candidate, field in [(unit, "unit")] + [(u, "co_units") for u in co_units]:
+        if not assignable.filter(pk=candidate.pk).exists():
+            if case.accused_unit_id and candidate.is_within(case.accused_unit):
+                raise ActionError(_("检举控告事项不得交由被检举控告的单位办理"), field=field)
+            raise ActionError(_("只能交办给本中心所辖的部门或村（社区）"), field=field)
+    co_units = [u for u in co_units if u.pk != unit.pk]
+    summary = _("交办%(unit)s，待签收") % {"unit": unit.name}
+    if co_units:
+        summary = _("交办%(unit)s（协办：%(co)s），待签收") % {"unit": unit.name, "co": "、".join(u.name for u in co_units)}
+
+    def set_co_units(case, event):
+        case.co_units.set(co_units)
+
     return perform(
-        case, "assign", user, expected_version=expected_version, at=at,
-        summary=_("交办%(unit)s") % {"unit": unit.name}, note=note, data={"unit": unit.pk},
-        changes={"responsible_unit": unit},
+        case, "assign", user, expected_version=expected_version, at=at, summary=summary, note=note,
+        data={"unit": unit.pk, "co_units": [u.pk for u in co_units]}, changes={"pending_unit": unit},
+        extra=set_co_units,
     )
 
 
-@atomic_action
+@step("sign_for")
+def do_sign_for_case(user, case, *, expected_version, at=None):
+    """签收: the unit handed the case takes it over; the person signing becomes its handler (承办人)."""
+    unit = case.pending_unit
+    return perform(
+        case, "sign_for", user, expected_version=expected_version, at=at,
+        summary=_("%(unit)s签收，承办人%(who)s") % {"unit": unit.name, "who": user.display_name},
+        data={"unit": unit.pk}, changes={"responsible_unit": unit, "pending_unit": None, "handler": user},
+    )
+
+
+@step("return_case")
+def do_return_case(user, case, *, expected_version, reason="", at=None):
+    """退回 with a reason: the case goes back to the centre to be assigned again. Never "not ours, closed"."""
+    reason = _required(reason, _("请填写退回理由"), "reason")
+    unit = case.pending_unit if case.status == Status.ASSIGNED else case.responsible_unit
+
+    def clear_co_units(case, event):
+        case.co_units.clear()
+
+    return perform(
+        case, "return_case", user, expected_version=expected_version, at=at,
+        summary=_("%(unit)s退回：%(reason)s") % {"unit": unit.name, "reason": reason}, note=reason,
+        data={"unit": unit.pk}, changes={"pending_unit": None, "responsible_unit": None, "handler": None},
+        extra=clear_co_units,
+    )
+
+
+@step("recuse")
+def do_recuse(user, case, *, person=None, reason="", at=None):
+    """回避: `person` (default the user) stays out of the case; leaders may name another staff member."""
+    reason = _required(reason, _("请填写回避理由"), "reason")
+    person = person or user
+    if person != user and user.role not in (Role.LEADER, Role.DIRECTOR):
+        raise ActionError(_("只能由本人申请回避，或由中心领导决定他人回避"), field="person")
+    if case.recusals.filter(user=person).exists():
+        raise ActionError(_("%(who)s已回避本案") % {"who": person.display_name}, field="person")
+    changes = {"handler": None} if case.handler_id == person.pk else {}
+
+    def add_recusal(case, event):
+        Recusal.objects.create(case=case, user=person, reason=reason, declared_by=user, declared_at=event.at)
+
+    return perform(
+        case, "recuse", user, expected_version=None, at=at,
+        summary=_("%(who)s回避本案") % {"who": person.display_name}, note=reason, data={"person": person.pk},
+        changes=changes, extra=add_recusal,
+    )
+
+
+@step("note")
 def do_add_note(user, case, *, text="", at=None):
     text = _required(text, _("请填写办理情况"), "text")
     return perform(case, "note", user, expected_version=None, at=at, summary=_("办理记录"), note=text)
 
 
-@atomic_action
+@step("document")
 def do_add_document(user, case, *, title="", file=None, at=None):
     title = _required(title, _("请填写材料名称"), "title")
     if file is None:
@@ -107,7 +167,7 @@ def do_add_document(user, case, *, title="", file=None, at=None):
     return perform(case, "document", user, expected_version=None, at=at, summary=_("上传材料：%(t)s") % {"t": title}, extra=save_document)
 
 
-@atomic_action
+@step("extend")
 def do_extend_deadline(user, case, *, expected_version, days=0, reason="", approver=None, at=None):
     """延长办理期限: at most 30 days in all, approved by the unit head or a centre leader, reason told."""
     reason = _required(reason, _("请填写延期理由（将告知信访人）"), "reason")
@@ -167,7 +227,7 @@ def _written_decision(user, case, action, *, expected_version, outcome, served_o
     )
 
 
-@atomic_action
+@step("reply")
 def do_reply_case(user, case, *, expected_version, outcome="", served_on=None, content="", at=None):
     """Serve the written reply (处理意见书): 支持 / 解释说明 / 不予支持, with its service date."""
     return _written_decision(
@@ -176,11 +236,13 @@ def do_reply_case(user, case, *, expected_version, outcome="", served_on=None, c
     )
 
 
-@atomic_action
+@step("close")
 def do_close_case(user, case, *, expected_version, resolved=None, note="", at=None):
     """办结. Whether the matter was really resolved is recorded apart from closure."""
     if resolved is None:
         raise ActionError(_("请选择问题是否实际化解"), field="resolved")
+    if missing := missing_parts(case):  # "1211": a hard case closes only with all four parts in place
+        raise ActionError(_("本案为疑难积案，“1211”尚未落实到位，不能办结。缺：%(m)s") % {"m": "；".join(missing)})
     return perform(
         case, "close", user, expected_version=expected_version, at=at,
         summary=_("办结（%(r)s）") % {"r": _("已实际化解") if resolved else _("未实际化解")}, note=note,
@@ -206,7 +268,7 @@ def _request_within_window(user, case, action, window_code, *, expected_version,
     )
 
 
-@atomic_action
+@step("request_review")
 def do_request_review(user, case, *, expected_version, requested_on=None, at=None):
     """复查申请: within 30 days of service of the written reply."""
     return _request_within_window(
@@ -215,7 +277,7 @@ def do_request_review(user, case, *, expected_version, requested_on=None, at=Non
     )
 
 
-@atomic_action
+@step("decide_review")
 def do_decide_review(user, case, *, expected_version, outcome="", served_on=None, content="", at=None):
     return _written_decision(
         user, case, "decide_review", expected_version=expected_version, at=at, outcome=outcome, served_on=served_on,
@@ -223,7 +285,7 @@ def do_decide_review(user, case, *, expected_version, outcome="", served_on=None
     )
 
 
-@atomic_action
+@step("request_rereview")
 def do_request_rereview(user, case, *, expected_version, requested_on=None, at=None):
     """复核申请: within 30 days of service of the review decision."""
     return _request_within_window(
@@ -232,7 +294,7 @@ def do_request_rereview(user, case, *, expected_version, requested_on=None, at=N
     )
 
 
-@atomic_action
+@step("start_hearing")
 def do_start_hearing(user, case, *, expected_version, on_date=None, at=None):
     """听证: the re-review clock stops while the hearing runs (信访工作条例 第三十七条)."""
     on_date = _date_not_future(on_date or timezone.localdate(at), _("听证日期"), "on_date")
@@ -248,7 +310,7 @@ def do_start_hearing(user, case, *, expected_version, on_date=None, at=None):
     return perform(case, "start_hearing", user, expected_version=expected_version, at=at, summary=_("举行听证，复核期限中止计算"), clock_date=on_date)
 
 
-@atomic_action
+@step("end_hearing")
 def do_end_hearing(user, case, *, expected_version, on_date=None, at=None):
     on_date = _date_not_future(on_date or timezone.localdate(at), _("听证结束日期"), "on_date")
     paused = case.deadlines.filter(state="paused").first()
@@ -260,7 +322,7 @@ def do_end_hearing(user, case, *, expected_version, on_date=None, at=None):
     return perform(case, "end_hearing", user, expected_version=expected_version, at=at, summary=_("听证结束，复核期限恢复计算"), clock_date=on_date)
 
 
-@atomic_action
+@step("decide_rereview")
 def do_decide_rereview(user, case, *, expected_version, outcome="", served_on=None, content="", at=None):
     """复核意见: the matter is final (终结); the same facts and reasons are not accepted again."""
     return _written_decision(
@@ -269,7 +331,7 @@ def do_decide_rereview(user, case, *, expected_version, outcome="", served_on=No
     )
 
 
-@atomic_action
+@step("mediation_session")
 def do_record_mediation_session(user, case, *, held_on=None, place="", mediators="", minutes="", at=None):
     _date_not_future(held_on, _("调解日期"), "held_on")
     minutes = _required(minutes, _("请填写调解经过"), "minutes")
@@ -280,7 +342,7 @@ def do_record_mediation_session(user, case, *, held_on=None, place="", mediators
     )
 
 
-@atomic_action
+@step("agree")
 def do_record_agreement(user, case, *, expected_version, terms="", signed_on=None, at=None):
     """达成调解协议 (调解协议书) with its terms."""
     terms = _required(terms, _("请填写协议内容"), "terms")
@@ -294,13 +356,13 @@ def do_record_agreement(user, case, *, expected_version, terms="", signed_on=Non
     )
 
 
-@atomic_action
+@step("mediation_failed")
 def do_record_mediation_failure(user, case, *, expected_version, reason="", at=None):
     reason = _required(reason, _("请填写调解不成的原因"), "reason")
     return perform(case, "mediation_failed", user, expected_version=expected_version, at=at, summary=_("调解不成"), note=reason)
 
 
-@atomic_action
+@step("refer")
 def do_refer_case(user, case, *, expected_version, route="", guidance="", at=None):
     """导入诉讼、仲裁、行政复议等法定途径, with the guidance given to the parties."""
     if route not in REFERRAL_ROUTES:
@@ -317,6 +379,9 @@ ACTION_FUNCTIONS = {
     "not_accept": do_not_accept_case,
     "forward": do_forward_case,
     "assign": do_assign_case,
+    "sign_for": do_sign_for_case,
+    "return_case": do_return_case,
+    "recuse": do_recuse,
     "note": do_add_note,
     "document": do_add_document,
     "extend": do_extend_deadline,

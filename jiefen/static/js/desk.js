@@ -19,3 +19,16 @@
   var firstName = document.getElementById("id_party-0-name");
   if (firstName && !firstName.value) firstName.focus();
 })();
+
+// The duty leader receives walk-ins (来访); a letter or call has no receiving leader unless one is chosen.
+(function () {
+  var leader = document.getElementById("id_receiving_leader");
+  if (!leader) return;
+  var dutyLeader = leader.value;
+  document.querySelectorAll("input[name=channel]").forEach(function (radio) {
+    radio.addEventListener("change", function () {
+      if (!radio.checked) return;
+      leader.value = radio.value === "visit" ? dutyLeader : "";
+    });
+  });
+})();

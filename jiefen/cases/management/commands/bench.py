@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
+from django.db.migrations.executor import MigrationExecutor
 from django.db.models import Count
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
@@ -90,6 +91,9 @@ class Command(BaseCommand):
             call_command("load_synthetic", cases=cases, stdout=self.stdout)
         if not synthetic.is_loaded():
             raise CommandError("no synthetic data in this database: run load_synthetic first, or bench --load")
+        executor = MigrationExecutor(connection)
+        if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+            raise CommandError("the database has unapplied migrations: run migrate first")
         if repeat < 1:
             raise CommandError("--repeat must be at least 1")
         self.repeat, self.warmup, self.functions = repeat, warmup, functions
@@ -102,9 +106,9 @@ class Command(BaseCommand):
         self.registered = []
         try:
             results = [self._run(s) for s in self._scenarios() if only in s.name]
+            self.stdout.write(self._table(results, scale))
         finally:
             self._forget_registered()
-        self.stdout.write(self._table(results, scale))
         if any(not r.error and not r.same_for_page_sizes for r in results):
             raise CommandError("query count depends on the page size (see the table)")
 

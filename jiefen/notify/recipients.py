@@ -1,0 +1,43 @@
+"""Who is told when a clock of a case runs short or runs out (DESIGN.md §1: 谁主管、谁负责)."""
+
+from django.db.models import Q
+
+from jiefen.leadership.models import CaseOwner
+from jiefen.org.models import Role, User
+
+
+def handlers(case):
+    """The handlers (承办人) of the responsible unit and its head; before assignment, who took the case in."""
+    if case.responsible_unit_id is None:
+        # Not assigned yet, so the clock (受理告知, 调解) is the centre's own: the clerk who registered the case and
+        # the leader who received the visitors.
+        ids = {case.received_by_id, case.receiving_leader_id} - {None}
+        return list(User.objects.filter(pk__in=ids, is_active=True).order_by("pk"))
+    return list(
+        User.objects.filter(unit_id=case.responsible_unit_id, is_active=True)
+        .filter(Q(role=Role.HANDLER) | Q(is_unit_head=True))
+        .order_by("pk")
+    )
+
+
+def owning_leaders(case):
+    """The owning leaders (包案领导) of the case, in the order they were named."""
+    owners = CaseOwner.objects.filter(case=case, leader__is_active=True).select_related("leader")
+    return [owner.leader for owner in owners]
+
+
+def directors(case):
+    """The director (中心主任) of the case's centre."""
+    return list(User.objects.filter(unit_id=case.centre_id, role=Role.DIRECTOR, is_active=True).order_by("pk"))
+
+
+def for_rule(rule, case):
+    """Everyone `rule` tells about `case`, each once."""
+    people = []
+    if rule.to_handlers:
+        people += handlers(case)
+    if rule.to_owners:
+        people += owning_leaders(case)
+    if rule.to_director:
+        people += directors(case)
+    return list({user.pk: user for user in people}.values())
