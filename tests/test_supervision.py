@@ -191,6 +191,15 @@ def test_the_reminder_comes_on_its_working_day_to_the_handlers_and_the_owning_le
     assert not received(people["other_handler"], Notification.Kind.REMINDER)
 
 
+def test_a_recused_handler_is_not_reminded(petition, people, village_clerk):
+    from jiefen.cases.actions.workflow import do_recuse
+
+    do_recuse(people["leader"], petition, person=village_clerk, reason="与信访人系近亲属")
+    supervise_on(REMINDER_DAY)
+    told = sorted(Notification.objects.values_list("recipient__username", flat=True))
+    assert told == sorted(["handler", "leader"])
+
+
 def test_a_reminder_is_sent_once_however_often_the_worker_runs(petition, people):
     supervise_on(REMINDER_DAY)
     supervise_on(REMINDER_DAY, hour=15)

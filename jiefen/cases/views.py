@@ -133,8 +133,10 @@ def _detail_context(request, case, *, open_form=None):
             case=case, user=request.user, prefix=t.action
         )
         steps.append({"t": t, "form": form, "open": form is open_form})
+    open_form_shown = any(step["open"] for step in steps)
     steps, leadership = case_section(request.user, case, steps)  # the 包案 and "1211" steps go to their section
     return {
+        "open_form_shown": open_form_shown,
         "case": case,
         "steps": steps,
         "leadership": leadership,
@@ -175,7 +177,7 @@ def case_act(request, number, action):
             return redirect("case_detail", case.number)
     case = access.access_case(request.user, number)
     context = _detail_context(request, case, open_form=form)
-    if not any(step["open"] for step in context["steps"]):
+    if not context["open_form_shown"]:
         messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
     return render(request, "cases/case_detail.html", context, status=status)
 

@@ -40,4 +40,6 @@ def for_rule(rule, case):
         people += owning_leaders(case)
     if rule.to_director:
         people += directors(case)
-    return list({user.pk: user for user in people}.values())
+    # 回避: whoever must stay out of the case is not told about it either.
+    recused = set(case.recusals.values_list("user_id", flat=True))
+    return list({user.pk: user for user in people if user.pk not in recused}.values())
