@@ -10,5 +10,8 @@ export DATABASE_URL="sqlite:///$PWD/var/demo.sqlite3" DEBUG=1
 # and stops with it.
 .venv/bin/python manage.py run_worker --interval 60 &
 worker=$!
-trap 'kill "$worker" 2>/dev/null; wait "$worker" 2>/dev/null || true' EXIT
-.venv/bin/python manage.py runserver 127.0.0.1:8000
+.venv/bin/python manage.py runserver 127.0.0.1:8000 &
+server=$!
+# Ctrl-C or a SIGTERM to this script stops both (runserver's autoreloader runs the server in a child of its own).
+trap 'kill "$server" "$worker" 2>/dev/null; pkill -P "$server" 2>/dev/null; wait 2>/dev/null || true' EXIT INT TERM
+wait "$server"
