@@ -257,3 +257,18 @@ def test_the_county_filters_by_township(client, org, people):
     assert ours.number in body and theirs.number in body and 'name="village"' not in body
     body = client.get(reverse("case_list"), {"centre": org["other_town"].pk}).content.decode()
     assert theirs.number in body and ours.number not in body
+
+
+def test_a_common_word_finds_the_same_cases_by_either_plan(client, org, people, monkeypatch):
+    from jiefen.cases import search
+
+    wages = [register(people["clerk"], village=org["village_a"], request=f"第{i}次反映拖欠工资") for i in range(4)]
+    register(people["clerk"], village=org["village_b"], request="鱼塘承包合同纠纷",
+             category=Category.objects.get(name="山林水利"))
+    login(client, people["clerk"])
+    rare = client.get(reverse("case_list"), {"q": "工资"}).content.decode()
+    monkeypatch.setattr(search, "COMMON_WORD_HITS", 1)
+    common = client.get(reverse("case_list"), {"q": "工资"}).content.decode()
+    for case in wages:
+        assert case.number in rare and case.number in common
+    assert "共 4 件" in rare and "共 4 件" in common

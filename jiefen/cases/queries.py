@@ -32,6 +32,7 @@ def case_list(user, *, q="", status=None, category=None, village=None, channel=N
     """The cases `user` may see, filtered, newest first. Served by the (centre|unit|village, received_at) indexes;
     a keyword narrows first through the search table (search.matching_ids_sql)."""
     qs = cases_for(user)
+    common_word = None
     if q:
         q = q.strip()
         if Case.objects.filter(number=q).exists():
@@ -39,7 +40,12 @@ def case_list(user, *, q="", status=None, category=None, village=None, channel=N
         else:
             township = user.unit.township if user.unit_id else None
             found = search.matching_ids_sql(q, centre_id=township.pk if township else None)
-            qs = qs.filter(id__in=RawSQL(*found)) if found else qs.filter(Q(request__contains=q) | Q(facts__contains=q))
+            if found and search.is_common(*found):
+                common_word = found  # applied below, differently for the count and for the page
+            elif found:
+                qs = qs.filter(id__in=RawSQL(*found))
+            else:
+                qs = qs.filter(Q(request__contains=q) | Q(facts__contains=q))
     if status:
         qs = qs.filter(status__in=OPEN_STATUSES) if status == "open" else qs.filter(status=status)
     if centre:
@@ -63,7 +69,14 @@ def case_list(user, *, q="", status=None, category=None, village=None, channel=N
         qs = qs.filter(received_at__date__lte=date_to)
     order = SORTS.get(sort, "-received_at")
     many_centres = not (user.unit_id and user.unit.township)
-    return CaseRows(qs.order_by(order, "-id"), cap=COUNT_CAP if (many_centres or q) else None)
+    qs = page_qs = qs.order_by(order, "-id")
+    if common_word:
+        # A word in thousands of cases: SQLite would fetch every match and sort them. Hiding the id from the
+        # planner (unary +) makes it walk the newest-first index and stop at the page's last row instead.
+        sql, params = common_word
+        page_qs = qs.extra(where=[f'+"cases_case"."id" IN ({sql})'], params=params)
+        qs = qs.filter(id__in=RawSQL(sql, params))
+    return CaseRows(qs, cap=COUNT_CAP if (many_centres or q) else None, page_qs=page_qs)
 
 
 # Past this many, a list spanning several centres (or a keyword search) says "10000+" instead of counting on.
@@ -74,8 +87,9 @@ class CaseRows:
     """The rows a case list pages through: joined names for the page only; the total counted on the case table
     alone (no joins), and capped at COUNT_CAP where an exact total would mean counting a county's cases."""
 
-    def __init__(self, qs, cap=None):
+    def __init__(self, qs, cap=None, page_qs=None):
         self.qs, self.cap, self.capped = qs, cap, False
+        self.page_qs = page_qs if page_qs is not None else qs
 
     def count(self):
         plain = self.qs.order_by()
@@ -86,7 +100,7 @@ class CaseRows:
         return min(total, self.cap)
 
     def __getitem__(self, index):
-        return list(self.qs.values(*LIST_COLUMNS)[index])
+        return list(self.page_qs.values(*LIST_COLUMNS)[index])
 
     def __len__(self):
         return self.count()

@@ -62,3 +62,16 @@ def matching_ids_sql(query, centre_id=None):
         return "SELECT case_id FROM cases_fts WHERE terms @> %s::text[]", [terms]
     match = " ".join('"%s"' % t for t in terms)
     return "SELECT rowid FROM cases_fts WHERE cases_fts MATCH %s", [match]
+
+
+# Above this many matching cases, a newest-first page is found faster by walking the case index (queries.case_list).
+COMMON_WORD_HITS = 2000
+
+
+def is_common(sql, params):
+    """Whether a SQLite match selects more than COMMON_WORD_HITS cases (PostgreSQL plans this well by itself)."""
+    if connection.vendor != "sqlite":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM ({sql} LIMIT {COMMON_WORD_HITS + 1})", params)
+        return cursor.fetchone()[0] > COMMON_WORD_HITS
