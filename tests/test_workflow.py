@@ -158,3 +158,17 @@ def test_a_later_group_visit_makes_the_case_a_group_case(org, people):
     actions.do_record_contact(people["clerk"], case, channel="visit", head_count=7)
     case.refresh_from_db()
     assert case.is_group and case.person_times == 8
+
+
+def test_a_handler_cannot_open_a_case(org, people):
+    with pytest.raises(actions.ActionError, match="不能登记"):
+        register(people["handler"], village=org["village_a"])
+    assert Case.objects.count() == 0
+
+
+def test_an_accusation_against_a_grid_goes_neither_to_it_nor_to_its_village(org, people):
+    from jiefen.cases.access import assignable_units
+
+    case = register(people["clerk"], village=org["village_a"], legal_class="accusation", accused_unit=org["grid_a"])
+    units = set(assignable_units(case))
+    assert org["village_a"] not in units and org["grid_a"] not in units and org["village_b"] in units

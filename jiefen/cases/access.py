@@ -73,5 +73,6 @@ def assignable_units(case):
     """Units a case may be assigned to: within its centre, never the accused unit or above/below it."""
     units = Unit.objects.filter(path__startswith=case.centre.path).exclude(kind__in=[Unit.Kind.TOWNSHIP, Unit.Kind.GRID])
     if case.legal_class == LegalClass.ACCUSATION and case.accused_unit_id:
-        units = units.exclude(path__startswith=case.accused_unit.path)
+        # Neither the accused unit, nor a unit under it, nor the village a accused grid belongs to.
+        units = units.exclude(path__startswith=case.accused_unit.path).exclude(id__in=case.accused_unit.ancestor_ids)
     return units

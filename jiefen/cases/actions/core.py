@@ -2,7 +2,7 @@ import datetime as dt
 import functools
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -57,7 +57,11 @@ def perform(
         # Someone acted since this person loaded the page: say so before judging the step on stale state.
         raise CaseChanged()
     t = check_step(user, case, action)
+    entered_later = at is not None
     at = _check_time(case, at, clock_date)
+    if entered_later and t.target and at + ALLOWED_CLOCK_SKEW < _last_move_at(case):
+        # Entered after the fact, a change of status still follows the last one: the timeline reads in order.
+        raise ActionError(_("办理时间不能早于本案上一次状态变更的时间"))
     changes = dict(changes or {})
     before = case.status
     if t.target:
@@ -97,6 +101,11 @@ def perform(
     deadlines.apply_event(case, action, clock_date or timezone.localdate(at))
     record(user, f"case.{action}", case, status=case.status)
     return event
+
+
+def _last_move_at(case):
+    """When the case last changed status (registration at first)."""
+    return case.events.exclude(from_status=F("to_status")).aggregate(m=Max("at"))["m"] or case.received_at
 
 
 def _check_time(case, at, clock_date):

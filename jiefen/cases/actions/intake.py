@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiefen.audit.records import record
-from jiefen.org.models import Unit
+from jiefen.org.models import Role, Unit
 
 from .. import deadlines, search
 from ..models import Case, CaseSequence, Channel, Contact, Event, LegalClass, Party
@@ -26,7 +26,13 @@ def next_case_number(centre, year):
     return f"{centre.code}-{year}-{seq.last:05d}"
 
 
-def _check_intake(centre, legal_class, accused_unit, parties, head_count):
+# Who may open a case: the desk, leaders (also on their village visits), and grid workers reporting disputes.
+REGISTERING_ROLES = {Role.CLERK, Role.LEADER, Role.DIRECTOR, Role.MEDIATOR}
+
+
+def _check_intake(user, centre, legal_class, accused_unit, parties, head_count):
+    if user.role not in REGISTERING_ROLES:
+        raise ActionError(_("您的角色不能登记新案件，请由接待员登记"))
     if centre is None:
         raise ActionError(_("您的账号未归属任何乡镇（街道）矛调中心，不能登记案件"))
     if not parties:
@@ -65,7 +71,7 @@ def do_register_case(
 ):
     """Open a new case with its parties and first contact; start its clocks. Returns the case."""
     centre = acting_user.unit.township if acting_user.unit_id else None
-    _check_intake(centre, legal_class, accused_unit, parties, head_count)
+    _check_intake(acting_user, centre, legal_class, accused_unit, parties, head_count)
     received_at = received_at or timezone.now()
     if received_at > timezone.now() + ALLOWED_CLOCK_SKEW:
         raise ActionError(_("登记时间不能晚于当前时间"), field="received_at")
