@@ -229,7 +229,7 @@ class AssignForm(StepForm):
 
 
 class SignForForm(StepForm):
-    pass
+    """签收 takes nothing but the version the person saw."""
 
 
 class ReturnForm(StepForm):
