@@ -35,6 +35,10 @@ INSTALLED_APPS = [
     "jiefen.notify",
     "jiefen.duty",
     "jiefen.routing",
+    "jiefen.grid",
+    "jiefen.figures",
+    "jiefen.portal",
+    "jiefen.api",
 ]
 
 MIDDLEWARE = [
@@ -111,6 +115,7 @@ STATIC_ROOT = BASE_DIR / "var" / "static"
 STATICFILES_DIRS = [
     BASE_DIR / "jiefen" / "static",
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+    ("vendor/echarts", BASE_DIR / "node_modules" / "echarts" / "dist"),
 ]
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 MEDIA_URL = "media/"

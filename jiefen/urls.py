@@ -14,4 +14,8 @@ urlpatterns = [
     path("", include("jiefen.notify.urls")),
     path("leadership/", include("jiefen.leadership.urls")),
     path("", include("jiefen.duty.urls")),
+    path("grid/", include("jiefen.grid.urls")),
+    path("figures/", include("jiefen.figures.urls")),
+    path("public/", include("jiefen.portal.urls")),
+    path("api/", include("jiefen.api.urls")),
 ]
