@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "jiefen.figures",
     "jiefen.portal",
     "jiefen.api",
+    "jiefen.excel",
 ]
 
 MIDDLEWARE = [

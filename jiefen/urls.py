@@ -18,4 +18,5 @@ urlpatterns = [
     path("figures/", include("jiefen.figures.urls")),
     path("public/", include("jiefen.portal.urls")),
     path("api/", include("jiefen.api.urls")),
+    path("excel/", include("jiefen.excel.urls")),
 ]
