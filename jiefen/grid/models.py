@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from jiefen.cases.fields import EncryptedCharField
 from jiefen.org.models import Unit
 
 
@@ -20,7 +21,7 @@ class Household(models.Model):
     head_name = models.CharField(_("户主姓名"), max_length=50)
     address = models.CharField(_("住址"), max_length=200)
     members = models.PositiveSmallIntegerField(_("家庭人口"), default=1)
-    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    phone = EncryptedCharField(_("联系电话"), plain_max_length=20, blank=True)  # encrypted at rest
     note = models.CharField(_("备注"), max_length=200, blank=True)
     # Denormalised from the grid: coverage counts households per village and centre by index.
     village = models.ForeignKey(Unit, models.PROTECT, related_name="+", verbose_name=_("村（社区）"))
@@ -204,7 +205,7 @@ class KeyPerson(models.Model):
     name = models.CharField(_("姓名"), max_length=50)
     group = models.CharField(_("人群类别"), max_length=20, choices=Group.choices)
     reason = models.TextField(_("列管原因"))
-    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    phone = EncryptedCharField(_("联系电话"), plain_max_length=20, blank=True)  # encrypted at rest
     interval_days = models.PositiveSmallIntegerField(_("走访周期（天）"), default=30)
     responsible = models.ForeignKey(
         Visitor, models.PROTECT, null=True, blank=True, related_name="key_people", verbose_name=_("责任人")
