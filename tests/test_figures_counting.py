@@ -1,0 +1,57 @@
+"""The daily aggregates move with every action, and always equal a full recount."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import time_machine
+
+from jiefen.cases.actions import do_record_contact
+from jiefen.cases.actions.workflow import (
+    do_accept_case, do_assign_case, do_close_case, do_reply_case, do_sign_for_case,
+)
+from jiefen.cases.models import Channel
+from jiefen.figures import counting
+from jiefen.figures.models import DailyFigure, HandlingDays, MonthFigure
+
+from .factories import register
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def at(day, hour=10):
+    return dt.datetime.combine(day, dt.time(hour), SHANGHAI)
+
+
+def on(day, hour=10):
+    """Freeze the clock at `hour` o'clock of `day`, Shanghai time."""
+    return time_machine.travel(at(day, hour), tick=False)
+
+
+def handle(people, org, case, day, *, resolved=True, served_late=False):
+    """Take a petition from registered to closed on `day`: accept, assign, sign for, reply, close."""
+    with on(day, 9):
+        do_accept_case(people["leader"], case, expected_version=case.version)
+        do_assign_case(people["leader"], case, expected_version=case.version, unit=org["land_office"])
+        do_sign_for_case(people["land_handler"], case, expected_version=case.version)
+        do_reply_case(people["leader"], case, expected_version=case.version, outcome="support", served_on=day,
+                      content="答复")
+        do_close_case(people["leader"], case, expected_version=case.version, resolved=resolved)
+    return case
+
+
+def test_registering_and_closing_a_case_moves_the_figures_and_matches_a_recount(people, org):
+    with time_machine.travel(at(dt.date(2026, 3, 2)), tick=False):
+        case = register(people["clerk"], village=org["village_a"], head_count=3)
+        do_record_contact(people["clerk"], case, channel=Channel.CALL, head_count=2)
+    handle(people, org, case, dt.date(2026, 3, 20))
+    assert counting.differences() == []
+    # The case moved from no unit to the land office when it was signed for: its row moved with it.
+    day = DailyFigure.objects.get(day=dt.date(2026, 3, 2), unit_id=org["land_office"].pk)
+    assert (day.received, day.repeat, day.contacts, day.persons) == (1, 1, 2, 5)
+    assert not DailyFigure.objects.filter(unit_id=0).exclude(received=0, contacts=0, persons=0).exists()
+    closed = DailyFigure.objects.get(day=dt.date(2026, 3, 20))
+    # Accepted on day 18, after the 15-day acceptance clock ran out: closed, but not on time.
+    assert (closed.closed, closed.closed_on_time, closed.resolved, closed.closed_single, closed.handling_days) == (1, 0, 1, 0, 18)
+    month = MonthFigure.objects.get()
+    assert (month.received, month.closed, month.persons) == (1, 1, 5)
+    assert HandlingDays.objects.get().days == 18
