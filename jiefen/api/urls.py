@@ -1,4 +1,17 @@
-from django.urls import path  # noqa: F401
+from django.http import JsonResponse
+from django.urls import path, re_path
+
+from .api import api
 
 app_name = "api"
-urlpatterns = []
+
+
+def not_found(request, rest=""):
+    """No HTML error page under /api/: an unknown address answers in the API's own JSON shape."""
+    return JsonResponse({"detail": "接口地址不存在", "errors": []}, status=404, json_dumps_params={"ensure_ascii": False})
+
+
+urlpatterns = [
+    path("", api.urls),
+    re_path(r"^(?P<rest>.*)$", not_found),
+]

@@ -1,0 +1,192 @@
+"""Request and response shapes of the open API (they make its OpenAPI 3 document)."""
+
+import datetime as dt
+from typing import Any, Literal
+
+from ninja import Field, Schema
+from pydantic import ConfigDict
+
+
+class FieldError(Schema):
+    field: str = Field(description="出错的字段")
+    message: str = Field(description="错误说明")
+
+
+class ErrorOut(Schema):
+    detail: str = Field(description="错误说明（中文）")
+    errors: list[FieldError] = Field(default_factory=list, description="逐个字段的错误")
+
+
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+
+
+class CaseSummary(Schema):
+    number: str = Field(description="案件编号（一案一码）")
+    kind: str
+    kind_label: str
+    channel: str
+    channel_label: str
+    legal_class: str
+    status: str
+    status_label: str
+    category: str
+    village: str | None
+    centre: str
+    responsible_unit: str | None
+    pending_unit: str | None
+    request: str
+    received_at: dt.datetime
+    next_due_on: dt.date | None = Field(description="最近的法定期限截止日")
+    contact_count: int
+    person_times: int
+
+
+class CaseList(Schema):
+    count: int
+    page: int
+    page_size: int
+    results: list[CaseSummary]
+
+
+class PartyOut(Schema):
+    role: str
+    name: str
+    id_number: str = Field(description="脱敏显示")
+    phone: str = Field(description="脱敏显示")
+
+
+class DeadlineOut(Schema):
+    rule: str
+    name: str
+    state: str
+    started_on: dt.date
+    due_on: dt.date | None
+    finished_on: dt.date | None
+    explanation: str
+
+
+class EventOut(Schema):
+    kind: str
+    at: dt.datetime
+    summary: str
+    from_status: str
+    to_status: str
+    public: bool
+    unit: str | None = Field(description="操作人所在单位")
+
+
+class StepOut(Schema):
+    action: str
+    label: str
+
+
+class CaseDetail(CaseSummary):
+    version: int = Field(description="办理操作时作为 expected_version 提交，防止并发覆盖")
+    facts: str
+    accepted_on: dt.date | None
+    reply_outcome: str
+    reply_served_on: dt.date | None
+    closed_at: dt.datetime | None
+    resolved: bool | None
+    satisfaction: str
+    parties: list[PartyOut]
+    deadlines: list[DeadlineOut]
+    events: list[EventOut]
+    allowed_actions: list[StepOut] = Field(description="本令牌账号现在可以执行的办理操作")
+
+
+class PartyIn(Schema):
+    name: str = Field(min_length=1, max_length=50)
+    role: Literal["petitioner", "representative", "respondent"] = "petitioner"
+    id_number: str = Field("", max_length=20)
+    phone: str = Field("", max_length=20)
+    address: str = Field("", max_length=200)
+
+
+class CaseIn(Schema):
+    kind: Literal["petition", "dispute"] = "petition"
+    channel: Literal["visit", "letter", "call", "online", "fax", "grid", "assigned"] = "online"
+    legal_class: Literal["suggestion", "accusation", "claim", "dispute"] = "claim"
+    category: str = Field(min_length=1, max_length=50, description="事项分类名称，见 /api/reference")
+    village: str | None = Field(None, max_length=20, description="村（社区）编码，见 /api/reference")
+    request: str = Field(min_length=1, max_length=2000)
+    facts: str = Field("", max_length=10000)
+    head_count: int = Field(1, ge=1, le=9999)
+    identity_unknown: bool = False
+    parties: list[PartyIn] = Field(min_length=1, max_length=20)
+
+
+class CaseCreated(Schema):
+    number: str
+    query_code: str = Field(description="查询码：信访人凭案件编号和查询码查询进度")
+    status: str
+    created: bool = Field(description="false 表示同一 Idempotency-Key 已登记过，返回原案件")
+
+
+class ContactIn(Schema):
+    channel: Literal["visit", "letter", "call", "online", "fax", "grid", "assigned"] = "visit"
+    head_count: int = Field(1, ge=1, le=9999)
+    note: str = Field("", max_length=2000)
+
+
+class ActionIn(Schema):
+    """The step's own fields, as on the case page's form for that step (e.g. note, unit, outcome, served_on)."""
+
+    model_config = ConfigDict(extra="allow")
+    expected_version: int | None = Field(None, description="案件的 version：改变状态的操作必填")
+
+
+class NamedCode(Schema):
+    code: str
+    name: str
+
+
+class Reference(Schema):
+    categories: list[NamedCode]
+    villages: list[NamedCode]
+    channels: list[NamedCode]
+
+
+class Figures(Schema):
+    model_config = ConfigDict(extra="allow")
+    start: dt.date
+    end: dt.date
+    figures: Any
+
+
+# ---- Open311 GeoReport v2 ----
+
+class Service(Schema):
+    service_code: str
+    service_name: str
+    description: str
+    metadata: bool
+    type: str
+    keywords: str
+    group: str
+
+
+class ServiceRequest(Schema):
+    service_request_id: str
+    status: Literal["open", "closed"]
+    status_notes: str
+    service_name: str
+    service_code: str
+    description: str
+    agency_responsible: str
+    service_notice: str
+    requested_datetime: dt.datetime
+    updated_datetime: dt.datetime
+    expected_datetime: dt.datetime | None
+    address: str
+    address_id: str | None = None
+    zipcode: str | None = None
+    lat: float | None = None
+    long: float | None = None
+    media_url: str | None = None
+
+
+class ServiceRequestCreated(Schema):
+    service_request_id: str
+    service_notice: str
+    account_id: str | None = None

@@ -1,0 +1,367 @@
+"""The open API: tokens and their permissions, cases, contacts, workflow steps, figures, Open311, JSON errors."""
+
+import datetime as dt
+import hashlib
+import io
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from jiefen.api.models import ApiToken, Scope
+from jiefen.api.tokens import do_create_api_token, do_revoke_api_token
+from jiefen.audit.models import AuditRecord
+from jiefen.cases.models import Case, Category, Channel, Status
+from jiefen.org.models import Role
+
+from .factories import VALID_IDS, person, register
+
+pytestmark = pytest.mark.django_db
+
+ALL = list(Scope.values)
+
+
+@pytest.fixture
+def api_account(org):
+    """A service account for the county's 12345 hotline, as a clerk of the township."""
+    return person("api-12345", Role.CLERK, org["town"], "12345热线对接")
+
+
+@pytest.fixture
+def token(api_account):
+    def make(user=None, scopes=ALL):
+        return do_create_api_token(user or api_account, name="12345热线", scopes=scopes)[1]
+
+    return make
+
+
+def auth(raw):
+    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+
+
+def get(client, url, raw, **params):
+    return client.get(url, params, **auth(raw))
+
+
+def post(client, url, raw, body=None, **headers):
+    return client.post(url, body or {}, content_type="application/json", **auth(raw), **headers)
+
+
+def step(client, case, action, raw, body):
+    return post(client, f"/api/cases/{case.number}/actions/{action}", raw, body)
+
+
+def new_case_body(**extra):
+    body = {
+        "category": "劳动工资", "village": None, "request": "要求结清拖欠的工资", "facts": "老板拒付",
+        "parties": [{"name": "陈大山", "id_number": VALID_IDS[0], "phone": "13800138000"}],
+    }
+    body.update(extra)
+    return body
+
+
+# ---- Tokens ----
+
+def test_a_token_is_stored_only_as_its_hash(api_account):
+    token, raw = do_create_api_token(api_account, name="12345热线", scopes=["read"])
+    assert token.token_hash == hashlib.sha256(raw.encode()).hexdigest() and raw not in str(token.__dict__.values())
+    assert AuditRecord.objects.filter(action="api.token_create").exists()
+
+
+def test_the_command_shows_the_token_once(api_account):
+    out = io.StringIO()
+    call_command("create_api_token", user=api_account.username, name="热线", scopes="read,figures", stdout=out)
+    raw = out.getvalue().strip().splitlines()[-1]
+    token = ApiToken.objects.get()
+    assert token.scopes == ["figures", "read"] and token.token_hash == hashlib.sha256(raw.encode()).hexdigest()
+
+
+def test_no_token_a_wrong_token_or_a_revoked_token_is_401_in_json(client, api_account, token):
+    raw = token()
+    for headers in ({}, auth("jf_wrong"), auth("nonsense")):
+        response = client.get("/api/cases", **headers)
+        assert response.status_code == 401 and response["Content-Type"].startswith("application/json")
+        assert "令牌" in response.json()["detail"]
+    do_revoke_api_token(ApiToken.objects.get())
+    assert get(client, "/api/cases", raw).status_code == 401
+    assert AuditRecord.objects.filter(action="api.token_revoke").exists()
+
+
+def test_using_a_token_notes_when(client, token):
+    raw = token()
+    get(client, "/api/cases", raw)
+    assert ApiToken.objects.get().last_used_at is not None
+
+
+def test_the_openapi_document_is_served_and_no_docs_page_from_a_cdn(client):
+    doc = client.get("/api/openapi.json")
+    assert doc.status_code == 200 and doc.json()["openapi"].startswith("3.")
+    assert "/api/open311/v2/requests.json" in doc.json()["paths"]
+    assert client.get("/api/docs").status_code == 404
+
+
+def test_an_unknown_api_address_is_a_json_404(client):
+    response = client.get("/api/no/such/thing")
+    assert response.status_code == 404 and response.json()["detail"] == "接口地址不存在"
+
+
+# ---- Every endpoint refuses a token without its permission ----
+
+def endpoints(case_number):
+    return [
+        ("get", "/api/cases", None, Scope.READ),
+        ("get", f"/api/cases/{case_number}", None, Scope.READ),
+        ("get", "/api/reference", None, Scope.READ),
+        ("post", "/api/cases", new_case_body(), Scope.CREATE),
+        ("post", f"/api/cases/{case_number}/contacts", {"channel": "call"}, Scope.CONTACT),
+        ("post", f"/api/cases/{case_number}/actions/note", {"text": "电话核实"}, Scope.ACT),
+        ("get", "/api/figures?start=2026-01-01&end=2026-11-30", None, Scope.FIGURES),
+        ("get", "/api/open311/v2/services.json", None, Scope.READ),
+        ("get", "/api/open311/v2/requests.json", None, Scope.READ),
+        ("get", f"/api/open311/v2/requests/{case_number}.json", None, Scope.READ),
+        ("post", "/api/open311/v2/requests.json", "form", Scope.CREATE),
+    ]
+
+
+def call(client, method, url, body, raw):
+    if body == "form":
+        category = Category.objects.get(name="劳动工资")
+        form = {"service_code": category.pk, "description": "路灯坏了", "last_name": "陈", "first_name": "大山"}
+        return client.post(url, form, **auth(raw))
+    if method == "get":
+        return client.get(url, **auth(raw))
+    return post(client, url, raw, body)
+
+
+def test_the_endpoint_list_covers_every_operation_of_the_document(client, people):
+    documented = {(m, p) for p, ops in client.get("/api/openapi.json").json()["paths"].items() for m in ops}
+    placeholders = [("330101-2026-00001", "{number}"), ("requests/{number}", "requests/{service_request_id}"),
+                    ("actions/note", "actions/{action}")]
+    listed = set()
+    for method, url, _body, _scope in endpoints("330101-2026-00001"):
+        path = url.split("?")[0]
+        for real, placeholder in placeholders:
+            path = path.replace(real, placeholder)
+        listed.add((method, path))
+    assert documented == listed
+
+
+@pytest.mark.parametrize("index", range(11))
+def test_every_endpoint_refuses_a_token_without_its_permission(client, people, token, index):
+    case = register(people["clerk"], village=people["handler"].unit)
+    method, url, body, scope = endpoints(case.number)[index]
+    raw = token(scopes=[s for s in ALL if s != scope])
+    before = (Case.objects.count(), case.events.count())
+    response = call(client, method, url, body, raw)
+    assert response.status_code == 403, response.content
+    assert str(Scope(scope).label) in response.json()["detail"]
+    assert (Case.objects.count(), case.events.count()) == before
+
+
+@pytest.mark.parametrize("index", range(11))
+def test_every_endpoint_answers_a_token_with_its_permission(client, people, token, leader_token, index):
+    case = register(people["clerk"], village=people["handler"].unit)
+    method, url, body, scope = endpoints(case.number)[index]
+    response = call(client, method, url, body, leader_token if scope == Scope.ACT else token(scopes=[scope]))
+    assert response.status_code in (200, 201), response.content
+
+
+@pytest.fixture
+def leader_token(people):
+    return do_create_api_token(people["leader"], name="领导工作台", scopes=ALL)[1]
+
+
+# ---- Cases ----
+
+def test_the_list_is_the_accounts_scope_with_filters_and_paging(client, org, people, token):
+    mine = [register(people["clerk"], request=f"诉求{i}") for i in range(3)]
+    register(people["outsider"])
+    raw = token()
+    page = get(client, "/api/cases", raw, page_size=2).json()
+    assert page["count"] == 3 and len(page["results"]) == 2 and page["results"][0]["number"] == mine[-1].number
+    assert get(client, "/api/cases", raw, page=2, page_size=2).json()["results"][0]["number"] == mine[0].number
+    assert get(client, "/api/cases", raw, status="accepted").json()["count"] == 0
+    assert get(client, "/api/cases", raw, channel="visit").json()["count"] == 3
+    outsider = token(user=people["outsider"])
+    assert get(client, "/api/cases", outsider).json()["count"] == 1
+
+
+def test_bad_parameters_are_400_with_a_chinese_message(client, token):
+    response = get(client, "/api/cases", token(), page=0)
+    assert response.status_code == 400 and response.json()["detail"].startswith("请求参数不正确")
+    assert response.json()["errors"][0]["field"] == "page"
+
+
+def test_reading_a_case_masks_personal_data_and_lists_the_allowed_steps(client, people, token, leader_token):
+    case = register(people["clerk"])
+    body = get(client, f"/api/cases/{case.number}", token()).json()
+    assert body["number"] == case.number and body["status"] == "registered" and body["version"] == case.version
+    assert body["parties"][0]["id_number"] == "110***********002X" and VALID_IDS[0] not in str(body)
+    assert "note" in {s["action"] for s in body["allowed_actions"]}
+    assert "accept" not in {s["action"] for s in body["allowed_actions"]}
+    lead = get(client, f"/api/cases/{case.number}", leader_token).json()
+    assert "accept" in {s["action"] for s in lead["allowed_actions"]}
+
+
+def test_a_case_out_of_scope_is_404_as_for_one_that_does_not_exist(client, people, token):
+    case = register(people["outsider"])
+    for number in (case.number, "nope"):
+        response = get(client, f"/api/cases/{number}", token())
+        assert response.status_code == 404 and response.json()["detail"].startswith("案件不存在")
+
+
+def test_creating_a_case(client, org, people, token):
+    response = post(client, "/api/cases", token(), new_case_body(village=org["village_a"].code, channel="call"))
+    assert response.status_code == 201, response.content
+    case = Case.objects.get(number=response.json()["number"])
+    assert case.channel == Channel.CALL and case.village == org["village_a"]
+    assert case.received_by.username == "api-12345"
+    assert response.json()["query_code"] == case.query_code and response.json()["created"] is True
+    assert AuditRecord.objects.filter(action="case.register", object_ref=case.number).exists()
+
+
+def test_creating_with_the_same_idempotency_key_gives_one_case(client, token):
+    raw = token()
+    first = post(client, "/api/cases", raw, new_case_body(), HTTP_IDEMPOTENCY_KEY="req-1")
+    again = post(client, "/api/cases", raw, new_case_body(), HTTP_IDEMPOTENCY_KEY="req-1")
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.json()["number"] == again.json()["number"] and again.json()["created"] is False
+    assert Case.objects.count() == 1
+
+
+@pytest.mark.parametrize("change, field, message", [
+    ({"parties": [{"name": "陈", "id_number": "110105194912310021"}]}, "parties.0.id_number", "校验位"),
+    ({"parties": [{"name": "陈", "phone": "123"}]}, "parties.0.phone", "电话号码"),
+    ({"category": "不存在的分类"}, "category", "事项分类"),
+    ({"village": "U99999"}, "village", "村（社区）"),
+])
+def test_creating_with_bad_data_is_400_and_changes_nothing(client, token, change, field, message):
+    response = post(client, "/api/cases", token(), new_case_body(**change))
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == field and message in response.json()["detail"]
+    assert Case.objects.count() == 0
+
+
+def test_the_read_only_supervisor_cannot_write(client, people, token):
+    case = register(people["clerk"])
+    raw = token(user=people["supervisor"])
+    assert get(client, f"/api/cases/{case.number}", raw).status_code == 200
+    assert post(client, "/api/cases", raw, new_case_body()).status_code == 403
+    assert post(client, f"/api/cases/{case.number}/contacts", raw, {"channel": "call"}).status_code == 403
+    assert step(client, case, "note", raw, {"text": "x"}).status_code == 403
+    assert Case.objects.count() == 1 and case.events.count() == 1
+
+
+def test_adding_a_contact(client, people, token):
+    case = register(people["clerk"])
+    response = post(client, f"/api/cases/{case.number}/contacts", token(), {"channel": "call", "head_count": 2})
+    assert response.status_code == 200
+    assert (response.json()["contact_count"], response.json()["person_times"]) == (2, 3)
+    assert AuditRecord.objects.filter(action="case.contact", object_ref=case.number).exists()
+
+
+def test_taking_a_step_the_account_may_take(client, org, people, leader_token):
+    case = register(people["clerk"])
+    response = step(client, case, "accept", leader_token, {"expected_version": case.version})
+    assert response.status_code == 200 and response.json()["status"] == "accepted"
+    response = step(client, case, "assign", leader_token,
+                    {"expected_version": response.json()["version"], "unit": org["village_a"].pk, "note": "请核实"})
+    assert response.status_code == 200 and response.json()["pending_unit"] == "东村"
+    case.refresh_from_db()
+    assert case.status == Status.ASSIGNED and case.events.filter(kind="assign", actor=people["leader"]).exists()
+    assert AuditRecord.objects.filter(action="case.assign", actor=people["leader"]).exists()
+
+
+def test_a_step_the_account_may_not_take_is_403(client, people, token):
+    case = register(people["clerk"])
+    response = step(client, case, "accept", token(), {"expected_version": case.version})
+    assert response.status_code == 403 and "无权" in response.json()["detail"]
+    case.refresh_from_db()
+    assert case.status == Status.REGISTERED
+
+
+def test_a_stale_version_or_a_step_not_allowed_now_is_409(client, people, leader_token):
+    case = register(people["clerk"])
+    stale = step(client, case, "accept", leader_token, {"expected_version": case.version + 5})
+    assert stale.status_code == 409 and "已被他人更新" in stale.json()["detail"]
+    step(client, case, "accept", leader_token, {"expected_version": case.version})
+    again = step(client, case, "accept", leader_token, {"expected_version": case.version + 1})
+    assert again.status_code == 409 and "不能执行" in again.json()["detail"]
+
+
+def test_a_step_with_missing_fields_is_400_with_the_forms_messages(client, people, leader_token):
+    case = register(people["clerk"])
+    response = step(client, case, "not_accept", leader_token, {"expected_version": case.version})
+    assert response.status_code == 400
+    assert {e["field"] for e in response.json()["errors"]} == {"reason", "lawful_channel"}
+    case.refresh_from_db()
+    assert case.status == Status.REGISTERED
+
+
+def test_an_unknown_step_is_refused(client, people, leader_token):
+    case = register(people["clerk"])
+    for action in ("fly", "document", "contact"):
+        response = step(client, case, action, leader_token, {})
+        assert response.status_code == 400 and response.json()["errors"][0]["field"] == "action"
+
+
+def test_figures_answer_for_the_accounts_scope(client, people, token):
+    register(people["clerk"])
+    response = get(client, "/api/figures", token(scopes=["figures"]), start="2026-01-01", end="2026-12-31")
+    assert response.status_code == 200 and response.json()["start"] == "2026-01-01"
+
+
+def test_figures_refuse_a_backwards_period(client, token):
+    response = get(client, "/api/figures", token(scopes=["figures"]), start="2026-12-01", end="2026-01-01")
+    assert response.status_code == 400 and "结束日期" in response.json()["detail"]
+
+
+# ---- Open311 GeoReport v2 ----
+
+def test_open311_services_are_the_livelihood_categories(client, token):
+    services = get(client, "/api/open311/v2/services.json", token(scopes=["read"])).json()
+    names = {s["service_name"] for s in services}
+    assert "劳动工资" in names and "土地征收" not in names and "干部作风" not in names
+    assert all(s["group"] == "民生诉求" and s["type"] == "realtime" for s in services)
+
+
+def test_open311_requests_map_states_to_open_and_closed(client, people, token):
+    wages = register(people["clerk"])
+    land = register(people["clerk"], category=Category.objects.get(name="土地征收"))
+    raw = token(scopes=["read"])
+    listed = get(client, "/api/open311/v2/requests.json", raw).json()
+    assert [r["service_request_id"] for r in listed] == [wages.number]
+    assert listed[0]["status"] == "open" and listed[0]["status_notes"].startswith("已登记")
+    Case.objects.filter(pk=wages.pk).update(status=Status.NOT_ACCEPTED)
+    one = get(client, f"/api/open311/v2/requests/{wages.number}.json", raw).json()
+    assert one[0]["status"] == "closed" and one[0]["status_notes"].startswith("不予受理")
+    assert get(client, "/api/open311/v2/requests.json", raw, status="open").json() == []
+    assert get(client, f"/api/open311/v2/requests/{land.number}.json", raw).status_code == 404
+
+
+def test_open311_submit_with_the_api_key_parameter(client, org, token):
+    raw = token(scopes=["create"])
+    category = Category.objects.get(name="社会保障")
+    response = client.post(
+        f"/api/open311/v2/requests.json?api_key={raw}",
+        {"service_code": category.pk, "description": "养老金未按时发放", "last_name": "陈", "first_name": "大山",
+         "phone": "13800138000", "address_string": "东村"},
+    )
+    assert response.status_code == 201, response.content
+    case = Case.objects.get(number=response.json()[0]["service_request_id"])
+    assert case.channel == Channel.ONLINE and case.village == org["village_a"] and case.category == category
+    assert case.parties.get().name == "陈大山"
+
+
+def test_open311_refuses_a_category_outside_the_livelihood_subset(client, token):
+    category = Category.objects.get(name="土地征收")
+    response = client.post("/api/open311/v2/requests.json",
+                           {"service_code": category.pk, "description": "x", "last_name": "陈"}, **auth(token()))
+    assert response.status_code == 400 and "service_code" in response.json()["detail"]
+    assert Case.objects.count() == 0
+
+
+def test_dates_in_the_future_are_fine_to_filter_on(client, token):
+    later = (timezone.now() + dt.timedelta(days=3)).isoformat()
+    response = client.get("/api/open311/v2/requests.json", {"start_date": later}, **auth(token(scopes=["read"])))
+    assert response.status_code == 200 and response.json() == []
