@@ -1,8 +1,42 @@
-"""The client address of the current request, for audit records written deep in action functions."""
+"""The client address of the current request, for audit records written deep in action functions.
 
+The address is the direct peer (REMOTE_ADDR) unless that peer is one of settings.TRUSTED_PROXIES (addresses or
+networks, e.g. the load balancer): only then is X-Forwarded-For believed, read from the right, skipping the trusted
+proxies, so a client cannot choose its own address by sending the header.
+"""
+
+import ipaddress
 from contextvars import ContextVar
 
+from django.conf import settings
+
 current_address: ContextVar[str | None] = ContextVar("current_address", default=None)
+
+
+def _ip(value):
+    try:
+        return ipaddress.ip_address((value or "").strip())
+    except ValueError:
+        return None
+
+
+def _trusted(ip):
+    networks = [ipaddress.ip_network(n, strict=False) for n in getattr(settings, "TRUSTED_PROXIES", [])]
+    return ip is not None and any(ip in network for network in networks)
+
+
+def client_address(request):
+    """The client's address as a string, or None when there is no valid one."""
+    peer = _ip(request.META.get("REMOTE_ADDR"))
+    if not _trusted(peer):
+        return str(peer) if peer else None
+    hops = [_ip(hop) for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+    for hop in reversed(hops):
+        if hop is None:
+            break  # a garbled hop: what lies left of it cannot be trusted
+        if not _trusted(hop):
+            return str(hop)
+    return str(peer)
 
 
 class AuditContextMiddleware:
@@ -10,7 +44,7 @@ class AuditContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        token = current_address.set(request.META.get("REMOTE_ADDR"))
+        token = current_address.set(client_address(request))
         try:
             return self.get_response(request)
         finally:
