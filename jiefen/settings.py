@@ -15,6 +15,10 @@ def env_bool(name, default=False):
 SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-insecure-key-change-me")
 # Keyed hash for matching ID numbers and phones without storing them searchable.
 PERSONAL_DATA_HASH_KEY = os.environ.get("PERSONAL_DATA_HASH_KEY", SECRET_KEY)
+# Encryption at rest of ID numbers and phones (jiefen.cases.personal): comma-separated Fernet keys, the first
+# encrypts, all decrypt. Rotation: put a new key first, run `manage.py rotate_personal_data`, then drop the old
+# one. Unset, a key is derived from SECRET_KEY (development only; production settings require the variable).
+PERSONAL_DATA_KEYS = [k.strip() for k in os.environ.get("PERSONAL_DATA_KEYS", "").split(",") if k.strip()]
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
@@ -40,19 +44,29 @@ INSTALLED_APPS = [
     "jiefen.portal",
     "jiefen.api",
     "jiefen.excel",
+    "jiefen.accounts",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "jiefen.audit.context.AuditContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "jiefen.accounts.middleware.SessionTimeoutMiddleware",
+    "jiefen.accounts.middleware.OTPRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "jiefen.audit.context.AuditContextMiddleware",
+    # Last: refuses roles the access policy (jiefen/policy.py) does not allow, and URLs it does not list.
+    "jiefen.policy.PolicyMiddleware",
 ]
 
 ROOT_URLCONF = "jiefen.urls"
@@ -98,6 +112,29 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Argon2 first: new and changed passwords are hashed with it; older PBKDF2 hashes are upgraded at the next login.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+
+# Lockout (jiefen.accounts): this many failures of one username from one address within the window lock that
+# pair (never a whole address: a village shares one) for LOGIN_LOCKOUT seconds.
+LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_FAILURE_WINDOW = int(os.environ.get("LOGIN_FAILURE_WINDOW", 15 * 60))
+LOGIN_LOCKOUT = int(os.environ.get("LOGIN_LOCKOUT", 15 * 60))
+# One-time passwords (TOTP, django-otp) for leaders, directors, staff and superusers: required when true
+# (production settings), optional otherwise; anyone who enrols a device is asked for codes from then on.
+OTP_REQUIRED = env_bool("OTP_REQUIRED", False)
+OTP_TOTP_ISSUER = "解纷"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin may reset a device, never read its secret
+# Sessions end after this many seconds without a request, and this many after login however busy.
+SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_TIMEOUT", 30 * 60))
+SESSION_ABSOLUTE_TIMEOUT = int(os.environ.get("SESSION_ABSOLUTE_TIMEOUT", 12 * 3600))
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
+# Addresses or networks of reverse proxies whose X-Forwarded-For is believed (jiefen.audit.context); empty: none.
+TRUSTED_PROXIES = [p.strip() for p in os.environ.get("TRUSTED_PROXIES", "").split(",") if p.strip()]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -120,9 +157,29 @@ STATICFILES_DIRS = [
 ]
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 MEDIA_URL = "media/"
+# Uploads (jiefen.cases.uploads): per file, and per submission. Stored under random names in MEDIA_ROOT, which
+# is never served directly: files are handed out by views that check access.
+UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
+UPLOAD_MAX_FILES = int(os.environ.get("UPLOAD_MAX_FILES", 5))
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
+
+# Content-Security-Policy (django-csp 4): scripts only from our own static files, no inline scripts or handlers.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 # A deadline within this many days is flagged "due soon" (临期) on every list.
 DUE_SOON_DAYS = int(os.environ.get("DUE_SOON_DAYS", "3"))

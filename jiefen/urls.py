@@ -1,15 +1,16 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 admin.site.site_header = "解纷 系统管理"
 admin.site.site_title = "解纷"
 admin.site.index_title = "单位、人员与配置"
 
 urlpatterns = [
+    # The admin logs in through the same form as everyone: lockout, audit and the one-time password apply.
+    path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True), name="admin_login"),
     path("admin/", admin.site.urls),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("jiefen.accounts.urls")),
     path("", include("jiefen.cases.urls")),
     path("", include("jiefen.notify.urls")),
     path("leadership/", include("jiefen.leadership.urls")),

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Set up everything jiefen needs on a fresh machine: system packages (Chromium for browser tests,
-# Noto CJK fonts and Pango for PDFs), the Python virtualenv from requirements.lock, and npm packages.
+# Noto CJK fonts and Pango for PDFs, the PostgreSQL client for backups), the Python virtualenv from
+# requirements.lock, and npm packages.
 # Safe to run again: each step is skipped when already done.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,6 +10,8 @@ need_apt=()
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 fc-list 2>/dev/null | grep -c "Noto Sans CJK" >/dev/null || need_apt+=(fonts-noto-cjk)
 ldconfig -p 2>/dev/null | grep -c libpango-1.0 >/dev/null || need_apt+=(libpango-1.0-0 libpangoft2-1.0-0)
+# pg_dump/pg_restore: `manage.py backup`/`restore` on PostgreSQL, and their test.
+command -v pg_dump >/dev/null 2>&1 && command -v pg_restore >/dev/null 2>&1 || need_apt+=(postgresql-client)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "== Installing system packages: ${need_apt[*]}"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"

@@ -250,10 +250,27 @@ def test_dossier_completeness_counts_only_active_requirements(org, people):
     assert missing_parts(case) == []
 
 
+def test_a_dossier_file_is_checked_by_content_and_a_refused_one_leaves_nothing(org, people, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    case = replied_case(org, people)
+    designate(case, people["leader"])
+    requirement = DossierRequirement.objects.first()
+    events = case.events.count()
+    disguised = SimpleUploadedFile("信访登记表.pdf", b"<html><script>alert(1)</script></html>")
+    with pytest.raises(ActionError, match="文件类型不符合要求"):
+        do_provide_dossier_item(people["leader"], case, requirement=requirement, file=disguised)
+    assert case.events.count() == events and not case.documents.exists() and not any(tmp_path.rglob("*.*"))
+    do_provide_dossier_item(
+        people["leader"], case, requirement=requirement, file=SimpleUploadedFile("../../登记表.pdf", b"%PDF-1.4 x")
+    )
+    doc = case.documents.get()
+    assert doc.original_name == "登记表.pdf" and ".." not in doc.file.name and "登记表" not in doc.file.name
+
+
 def test_a_dossier_document_must_be_of_this_case_and_something_must_be_given(org, people):
     case = replied_case(org, people)
     other = register(people["clerk"], village=org["village_a"], request="另一事项")
-    do_case_action(people["leader"], other, "document", title="照片", file=SimpleUploadedFile("a.jpg", b"x"))
+    do_case_action(people["leader"], other, "document", title="照片", file=SimpleUploadedFile("a.pdf", b"%PDF-1.4 scan"))
     designate(case, people["leader"])
     requirement = DossierRequirement.objects.first()
     with pytest.raises(ActionError, match="本案"):
@@ -341,7 +358,7 @@ def test_the_steps_are_taken_through_the_case_page(client, org, people):
     response = post("add_measure", text="每周电话回访", person_name="村调解员", review_on=TODAY().isoformat())
     assert response.status_code == 302 and StabilisationMeasure.objects.filter(person_name="村调解员").exists()
     requirement = DossierRequirement.objects.first()
-    response = post("provide_dossier_item", requirement=requirement.pk, file=SimpleUploadedFile("登记表.pdf", b"%PDF"))
+    response = post("provide_dossier_item", requirement=requirement.pk, file=SimpleUploadedFile("登记表.pdf", b"%PDF-1.4"))
     assert response.status_code == 302 and case.documents.filter(title=requirement.name).exists()
 
 
@@ -459,7 +476,7 @@ def test_visit_pages_permissions(client, org, people):
     contact = reverse("leadership:visit_contact", args=[visit.pk])
     assert client.get(detail).status_code == 302  # anonymous
     assert login(client, people["outsider"]).get(detail).status_code == 404
-    assert login(client, people["handler"]).get(detail).status_code == 404
+    assert login(client, people["handler"]).get(detail).status_code == 403  # handlers never see visits: policy
     assert login(client, people["handler"]).get(reverse("leadership:visits")).status_code == 403
     login(client, people["supervisor"])
     assert client.get(detail).status_code == 200 and client.get(reverse("leadership:visits")).status_code == 200
@@ -473,6 +490,6 @@ def test_deleting_a_case_takes_its_hard_case_and_dossier_along(org, people):
     case = replied_case(org, people)
     designate(case, people["leader"])
     do_provide_dossier_item(people["leader"], case, requirement=DossierRequirement.objects.first(),
-                            file=SimpleUploadedFile("表.pdf", b"%PDF"))
+                            file=SimpleUploadedFile("表.pdf", b"%PDF-1.4"))
     Case.objects.filter(pk=case.pk).delete()
     assert not HardCase.objects.exists()

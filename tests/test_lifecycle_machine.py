@@ -336,7 +336,7 @@ class LifecycleMachine(RuleBasedStateMachine):
         if action == "note":
             return {"text": text}
         if action == "document":
-            return {"title": text or "材料", "file": None if broken else ContentFile(b"scan", name="scan.txt")}
+            return {"title": text or "材料", "file": None if broken else ContentFile(b"%PDF-1.4 scan", name="scan.pdf")}
         if action == "extend":
             return {
                 "days": data.draw(st.one_of(st.integers(1, 15), st.integers(-1, 40)), label="days"),

@@ -185,6 +185,10 @@ def test_a_second_run_creates_nothing_and_prints_the_accounts(output):
     assert "已存在" in out.getvalue() and "supervisor" in out.getvalue()
 
 
+@pytest.mark.skipif(
+    connection.vendor != "sqlite",
+    reason="the demo runs on SQLite (scripts/demo.sh); a second full seed on PostgreSQL costs CI a minute",
+)
 @time_machine.travel(dt.datetime(2027, 2, 18, 9, 30, tzinfo=SHANGHAI))
 def test_reset_rebuilds_the_same_figures_on_another_day(output):
     # Just after the 2027 Spring Festival, whose holidays chinesecalendar does not know: clocks carry a warning.
@@ -197,3 +201,16 @@ def test_reset_rebuilds_the_same_figures_on_another_day(output):
     with connection.cursor() as cursor:
         cursor.execute(*search.matching_ids_sql("工资"))
         assert {row[0] for row in cursor.fetchall()} <= ids  # no search rows left from the deleted cases
+
+
+def test_grids_have_households_a_year_of_visits_and_the_ledger_about_105_disputes(output):
+    from jiefen.grid import demo as grid_demo
+    from jiefen.grid.models import Household
+
+    figures = grid_demo.figures(demo.CENTRE_CODE)
+    assert 8500 <= figures["visited"] <= 9500 < figures["households"]  # DESIGN.md §1: 9,000+ households visited
+    assert figures["disputes_found"] == figures["from_visits"] == 105  # and 105 disputes found on them
+    assert {"agreed", "mediation_failed", "referred", "mediating", "closed"} <= set(figures["by_status"])
+    assert figures["running_campaigns"] == 1 and figures["overdue_key_people"] == 1
+    grids = Unit.objects.filter(kind=Unit.Kind.GRID, path__startswith=Unit.objects.get(code=demo.COUNTY_CODE).path)
+    assert not grids.exclude(pk__in=Household.objects.values("grid_id")).exists()

@@ -4,9 +4,11 @@ Outsiders get 404 whether or not the case exists; a read-only role asking to wri
 """
 
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 
+from jiefen.audit.records import record
 from jiefen.org.models import Role, Unit
 
 from .models import Case, LegalClass
@@ -67,6 +69,31 @@ def may_see_identity(user, case):
     if case.legal_class != LegalClass.ACCUSATION or case.accused_unit_id is None or user.unit_id is None:
         return True
     return case.accused_unit_id not in user.unit.ancestor_ids
+
+
+REVEALABLE_FIELDS = {"id_number", "phone"}
+
+
+def may_reveal(user, case):
+    """Whether `user` may unmask a party's ID number or phone on `case` (each reveal is audited)."""
+    return user.role not in READ_ONLY_ROLES and may_see_identity(user, case)
+
+
+def reveal_party_field(user, case, party_id, field):
+    """The plain value of one party's ID number or phone, for a user allowed to see it; records the reveal.
+
+    The audit record names the case, the party and the field, never the value.
+    """
+    if field not in REVEALABLE_FIELDS:
+        raise Http404("无此字段")
+    if not may_reveal(user, case):
+        raise PermissionDenied("您无权查看完整的身份证号、电话号码")
+    party = case.parties.filter(pk=party_id).first()
+    if party is None:
+        raise Http404("当事人不存在")
+    with transaction.atomic():
+        record(user, "personal.reveal", case, party=party.pk, field=field)
+    return getattr(party, field)
 
 
 def assignable_units(case):

@@ -1,6 +1,7 @@
 """Forms of the desk, the case list filters and each workflow step. Validation only: actions do the work."""
 
 from django import forms
+from django.conf import settings
 from django.forms import formset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -9,9 +10,10 @@ from jiefen.org.models import Role, Unit, User
 from jiefen.routing.rules import propose_for_case
 
 from . import access
-from .actions.workflow import REFERRAL_ROUTES, extension_approvers
+from .actions.workflow import FOLLOW_UP_RESULTS, REFERRAL_ROUTES, SATISFACTION, extension_approvers
 from .models import Case, Category, Channel, LegalClass, Party, ReplyOutcome, Status
 from .personal import clean_id_number, clean_phone
+from .uploads import size_text
 
 
 class DateInput(forms.DateInput):
@@ -140,6 +142,18 @@ class CaseFilterForm(forms.Form):
         ("received", _("登记时间（新→旧）")), ("-received", _("登记时间（旧→新）")),
         ("due", _("期限（近→远）")), ("number", _("编号")),
     ])
+    # From a figure down to its cases (jiefen.figures.drill): hidden, set by the figure's link.
+    closed_from = forms.DateField(required=False, widget=forms.HiddenInput)
+    closed_to = forms.DateField(required=False, widget=forms.HiddenInput)
+    contacted_from = forms.DateField(required=False, widget=forms.HiddenInput)
+    contacted_to = forms.DateField(required=False, widget=forms.HiddenInput)
+    open_on = forms.DateField(required=False, widget=forms.HiddenInput)
+    ledger_from = forms.DateField(required=False, widget=forms.HiddenInput)
+    ledger_to = forms.DateField(required=False, widget=forms.HiddenInput)
+    no_village = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    outcome = forms.ChoiceField(required=False, widget=forms.HiddenInput,
+                                choices=[("", "")] + [(o, o) for o in ("resolved", "on_time", "late", "single", "repeat",
+                                                                       "answered", "satisfied", "hard")])
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -256,9 +270,32 @@ class NoteForm(UnversionedStepForm):
     text = forms.CharField(label=_("办理情况"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; cleaned to a list. Their content is checked by the action (uploads)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.docx,.xlsx"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, (list, tuple)):
+            return [super(MultipleFileField, self).clean(d, initial) for d in data] or super().clean(None, initial)
+        return [super().clean(data, initial)]
+
+
 class DocumentForm(UnversionedStepForm):
-    title = forms.CharField(label=_("材料名称"))
-    file = forms.FileField(label=_("文件"))
+    title = forms.CharField(label=_("材料名称"), max_length=200)
+    files = MultipleFileField(label=_("文件"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["files"].help_text = _("PDF、JPG/PNG图片、Word、Excel，每个不超过%(limit)s，一次最多%(n)s个") % {
+            "limit": size_text(settings.UPLOAD_MAX_BYTES), "n": settings.UPLOAD_MAX_FILES,
+        }
 
 
 class ExtendForm(StepForm):
@@ -295,14 +332,45 @@ class HearingForm(StepForm):
 
 class MediationSessionForm(UnversionedStepForm):
     held_on = forms.DateField(label=_("调解日期"), widget=DateInput, initial=timezone.localdate)
-    place = forms.CharField(label=_("地点"), required=False)
-    mediators = forms.CharField(label=_("调解人员"), required=False)
+    place = forms.CharField(label=_("地点"), required=False, max_length=100)
+    visitors = forms.ModelMultipleChoiceField(
+        label=_("调解人员（名册）"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple,
+    )
+    mediators = forms.CharField(label=_("其他调解人员"), required=False, max_length=200,
+                                help_text=_("名册以外的人员，多人用顿号分隔"))
+    parties_present = forms.ModelMultipleChoiceField(
+        label=_("到场当事人"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple,
+    )
     minutes = forms.CharField(label=_("调解经过"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        from jiefen.grid.models import Visitor
+
+        super().__init__(*args, **kwargs)
+        # The township's register of visitors and mediators (grid.Visitor) is short: all of it, by kind.
+        self.fields["visitors"].queryset = Visitor.objects.filter(centre=self.case.centre_id, active=True).order_by(
+            "kind", "name"
+        )
+        self.fields["parties_present"].queryset = self.case.parties.order_by("id")
+        self.fields["parties_present"].label_from_instance = lambda p: f"{p.name}（{p.get_role_display()}）"
 
 
 class AgreementForm(StepForm):
+    facts = forms.CharField(label=_("纠纷事实"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                            help_text=_("不填则使用登记的事实和理由"))
     terms = forms.CharField(label=_("协议内容"), widget=forms.Textarea(attrs={"rows": 4}))
+    performance = forms.CharField(label=_("履行方式、时限"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                                  help_text=_("如：甲方于2026年12月31日前一次性支付"))
+    mediators = forms.CharField(label=_("调解员"), required=False, max_length=200,
+                                help_text=_("不填则使用调解记录中的调解人员"))
     signed_on = forms.DateField(label=_("签订日期"), widget=DateInput, initial=timezone.localdate)
+
+
+class AgreementFollowUpForm(UnversionedStepForm):
+    result = forms.ChoiceField(label=_("履行情况"), choices=list(FOLLOW_UP_RESULTS.items()), widget=forms.RadioSelect)
+    checked_on = forms.DateField(label=_("回访日期"), widget=DateInput, initial=timezone.localdate)
+    note = forms.CharField(label=_("回访情况"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                           help_text=_("部分履行或未履行时必填"))
 
 
 class MediationFailureForm(StepForm):
@@ -323,6 +391,27 @@ class ContactForm(UnversionedStepForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["receiving_leader"].queryset = centre_leaders(self.user)
+
+
+class SatisfactionForm(UnversionedStepForm):
+    """A staff follow-up call (回访): the same answers the petitioner gives on the portal."""
+
+    rating = forms.ChoiceField(label=_("满意度"), choices=[(r, r) for r in SATISFACTION], widget=forms.RadioSelect)
+    reason = forms.CharField(label=_("原因"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text=_("基本满意或不满意时必填"))
+
+    def action_kwargs(self):
+        return {**super().action_kwargs(), "source": "callback"}
+
+
+class CorrectPlaceForm(StepForm):
+    village = forms.ModelChoiceField(label=_("更正为"), queryset=Unit.objects.none(), required=False,
+                                     empty_label=_("不属于具体村（社区）"))
+    reason = forms.CharField(label=_("更正理由"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["village"].queryset = Unit.objects.filter(path__startswith=self.case.centre.path, kind=Unit.Kind.VILLAGE)
 
 
 STEP_FORMS = {
@@ -348,7 +437,10 @@ STEP_FORMS = {
     "agree": AgreementForm,
     "mediation_failed": MediationFailureForm,
     "refer": ReferForm,
+    "agreement_follow_up": AgreementFollowUpForm,
     "contact": ContactForm,
+    "satisfaction": SatisfactionForm,
+    "correct_place": CorrectPlaceForm,
 }
 
 from jiefen.leadership.step_forms import LEADERSHIP_STEP_FORMS  # noqa: E402 (last: those forms build on StepForm above)

@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from jiefen.org.models import Unit
 
+from .fields import EncryptedCharField
+
 
 class Channel(models.TextChoices):
     VISIT = "visit", _("来访")
@@ -176,8 +178,9 @@ class Party(models.Model):
     case = models.ForeignKey(Case, models.CASCADE, related_name="parties")
     role = models.CharField(_("身份"), max_length=20, choices=Role.choices, default=Role.PETITIONER)
     name = models.CharField(_("姓名"), max_length=50)
-    id_number = models.CharField(_("身份证号"), max_length=18, blank=True)
-    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    # Encrypted at rest (fields.EncryptedCharField); matched through the keyed hashes below.
+    id_number = EncryptedCharField(_("身份证号"), plain_max_length=18, blank=True)
+    phone = EncryptedCharField(_("联系电话"), plain_max_length=20, blank=True)
     address = models.CharField(_("住址"), max_length=200, blank=True)
     village = models.ForeignKey(Unit, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("村（社区）"))
     # Keyed hashes (HMAC) so the desk can find "already has an open case" without searching plaintext.
@@ -275,7 +278,10 @@ class Document(models.Model):
     case = models.ForeignKey(Case, models.CASCADE, related_name="documents")
     kind = models.CharField(_("类型"), max_length=30, choices=Kind.choices)
     title = models.CharField(_("标题"), max_length=200)
+    # Stored under a random name (jiefen.cases.uploads) outside the web root, handed out by views.case_document.
     file = models.FileField(_("文件"), upload_to="cases/%Y/%m/", blank=True)
+    original_name = models.CharField(_("原文件名"), max_length=100, blank=True)  # cleaned, for display only
+    size = models.PositiveBigIntegerField(_("大小（字节）"), default=0)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -65,6 +65,7 @@ class NoticeKind:
 
 
 PETITION_ONLY = frozenset({Case.Kind.PETITION})
+DISPUTE_ONLY = frozenset({Case.Kind.DISPUTE})
 
 # In lifecycle order: available_notices lists them in this order.
 NOTICES = {
@@ -75,6 +76,8 @@ NOTICES = {
         NoticeKind("reply", gettext_lazy("处理意见书"), "reply", gettext_lazy("处"), PETITION_ONLY),
         NoticeKind("review_decision", gettext_lazy("复查意见书"), "decide_review", gettext_lazy("复查"), PETITION_ONLY),
         NoticeKind("rereview_decision", gettext_lazy("复核意见书"), "decide_rereview", gettext_lazy("复核"), PETITION_ONLY),
+        NoticeKind("agreement", gettext_lazy("调解协议书"), "agree", gettext_lazy("协"), DISPUTE_ONLY),
+        NoticeKind("referral", gettext_lazy("导入法定途径告知书"), "refer", gettext_lazy("引告"), DISPUTE_ONLY),
     ]
 }
 
@@ -172,12 +175,52 @@ def _rereview_context(case, event):
     return context
 
 
+def _agreement_context(case, event):
+    """调解协议书 (人民调解法 第二十八、二十九条): both sides, the facts, the terms, how and by when they are
+    performed, signed by the parties and the mediators. The agreement is dated the day it was signed."""
+    data = event.data
+    signed_on = parse_date(data.get("signed_on", "")) or timezone.localdate(event.at)
+    respondents = [
+        {"name": p.name, "id_number": mask_id_number(p.id_number), "address": p.address}
+        for p in case.parties.filter(role=Party.Role.RESPONDENT).order_by("id")
+    ]
+    return {
+        "respondents": respondents,
+        "facts": _paragraphs(data.get("facts") or case.facts or case.request),
+        "terms": _paragraphs(data.get("terms", "")),
+        "performance": _paragraphs(data.get("performance", "")),
+        "mediators": data.get("mediators", ""),
+        "signed_on": _cn_date(signed_on),
+        "issued_on": _cn_date(signed_on),
+    }
+
+
+def _referral_context(case, event):
+    """导入法定途径告知书: mediation failed; the lawful route and the guidance given to the parties."""
+    from .actions.workflow import REFERRAL_ROUTES
+
+    failed = case.events.filter(kind="mediation_failed", at__lte=event.at).order_by("-at", "-id").first()
+    route = event.data.get("route", "")
+    return {
+        "route": REFERRAL_ROUTES.get(route, route),
+        "failure_reason": _clause(failed.note) if failed else "",
+        "guidance": _paragraphs(event.note),
+        "issued_on": _cn_date(timezone.localdate(event.at)),
+    }
+
+
+def _paragraphs(text):
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
 _KIND_CONTEXT = {
     "acceptance_notice": _acceptance_context,
     "non_acceptance_notice": _non_acceptance_context,
     "reply": _reply_context,
     "review_decision": _review_context,
     "rereview_decision": _rereview_context,
+    "agreement": _agreement_context,
+    "referral": _referral_context,
 }
 
 

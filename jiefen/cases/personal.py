@@ -1,11 +1,15 @@
-"""ID numbers and phone numbers: validation (GB 11643), keyed hashing for matching, masking for display."""
+"""ID numbers and phone numbers: validation (GB 11643), keyed hashing for matching, masking for display,
+encryption at rest."""
 
+import base64
+import functools
 import hashlib
 import hmac
 import re
 
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.utils.translation import gettext as _
 from stdnum.cn import ric
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
@@ -67,3 +71,66 @@ def mask_phone(value):
 def mask_name(name):
     """For a whistleblower shown to those who may not know who they are: only the surname."""
     return f"{name[0]}**" if name else ""
+
+
+# ---- Encryption at rest (DESIGN.md §4) ----
+# Fernet (AES-128-CBC + HMAC-SHA256, random IV): the same number encrypts differently each time, so nothing can
+# be matched on the ciphertext; matching uses keyed_hash above. MultiFernet decrypts with any configured key and
+# encrypts with the first, which is what key rotation needs.
+
+def _fernet():
+    return _fernet_for(tuple(settings.PERSONAL_DATA_KEYS), settings.SECRET_KEY)
+
+
+@functools.lru_cache(maxsize=4)
+def _fernet_for(keys, secret_key):
+    keys = keys or (_development_key(secret_key),)
+    try:
+        return MultiFernet([Fernet(key.encode() if isinstance(key, str) else key) for key in keys])
+    except (ValueError, TypeError) as error:
+        raise ImproperlyConfigured("PERSONAL_DATA_KEYS must be Fernet keys (Fernet.generate_key())") from error
+
+
+def _development_key(secret_key):
+    digest = hashlib.sha256(b"jiefen personal data:" + secret_key.encode()).digest()
+    return base64.urlsafe_b64encode(digest)
+
+
+def encrypt(value):
+    if not value:
+        return ""
+    return _fernet().encrypt(value.encode()).decode()
+
+
+def decrypt(token):
+    if not token:
+        return ""
+    try:
+        return _fernet().decrypt(token.encode()).decode()
+    except InvalidToken:
+        # Never show ciphertext or guess: the key that wrote this value is not configured.
+        raise ImproperlyConfigured("a personal-data value cannot be decrypted with PERSONAL_DATA_KEYS") from None
+
+
+def reencrypt(token):
+    """The same value under the first (current) key."""
+    return _fernet().rotate(token.encode()).decode() if token else ""
+
+
+def encrypt_plain_columns(connection, table, columns, batch=5000):
+    """Encrypt, in place, values a table holds in plain text (for migrations that turn a column into an
+    EncryptedCharField). Raw SQL: the model field would try to decrypt them."""
+    quoted = connection.ops.quote_name(table)
+    cols = ", ".join(connection.ops.quote_name(c) for c in columns)
+    sets = ", ".join(f"{connection.ops.quote_name(c)} = %s" for c in columns)
+    last = 0
+    with connection.cursor() as cursor:
+        while True:
+            cursor.execute(f"SELECT id, {cols} FROM {quoted} WHERE id > %s ORDER BY id LIMIT {int(batch)}", [last])
+            rows = cursor.fetchall()
+            if not rows:
+                return
+            last = rows[-1][0]
+            changed = [(*(encrypt(v or "") for v in values), pk) for pk, *values in rows if any(values)]
+            if changed:
+                cursor.executemany(f"UPDATE {quoted} SET {sets} WHERE id = %s", changed)

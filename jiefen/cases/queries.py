@@ -7,6 +7,8 @@ from django.db.models import Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
+from jiefen.figures import drill
+
 from . import search
 from .access import cases_for
 from .models import OPEN_STATUSES, Case, Contact, Party, Status
@@ -28,7 +30,7 @@ SORTS = {
 
 
 def case_list(user, *, q="", status=None, category=None, village=None, channel=None, unit=None, flag=None,
-              date_from=None, date_to=None, sort="received", centre=None):
+              date_from=None, date_to=None, sort="received", centre=None, **figure_filters):
     """The cases `user` may see, filtered, newest first. Served by the (centre|unit|village, received_at) indexes;
     a keyword narrows first through the search table (search.matching_ids_sql)."""
     qs = cases_for(user)
@@ -67,6 +69,8 @@ def case_list(user, *, q="", status=None, category=None, village=None, channel=N
         qs = qs.filter(received_at__date__gte=date_from)
     if date_to:
         qs = qs.filter(received_at__date__lte=date_to)
+    if any(figure_filters.values()):
+        qs = drill.narrow(qs, **figure_filters)  # from a figure to exactly the cases behind it
     order = SORTS.get(sort, "-received_at")
     many_centres = not (user.unit_id and user.unit.township)
     qs = page_qs = qs.order_by(order, "-id")

@@ -27,6 +27,7 @@ from jiefen.clocks.models import ClockRule
 from jiefen.org.models import Role, Unit, User
 
 from . import search
+from .personal import encrypt
 from .actions.intake import QUERY_CODE_ALPHABET
 from .models import Case, CaseSequence, Category, Contact, Deadline, Event, LegalClass, Party, Status
 
@@ -524,8 +525,8 @@ class CaseFactory:
             people.append((role, person_name(d), id_number(d) if d.random() < 0.6 else "", phone(d), ""))
         rows = self.rows[Party]
         for role, name, idn, tel, address in people:
-            rows.append((self._id(Party), case_id, role, name, idn, tel, address, village.id, self.w.hash(idn),
-                         self.w.hash(tel)))
+            rows.append((self._id(Party), case_id, role, name, encrypt(idn), encrypt(tel), address, village.id,
+                         self.w.hash(idn), self.w.hash(tel)))
         return [p[1] for p in people]
 
     def _path(self, kind, age):

@@ -121,9 +121,25 @@ TRANSITIONS = [
         unit_roles=UNIT_WORKERS, style="danger",
     ),
     Transition("refer", _("导入诉讼、仲裁等途径"), frozenset({DISPUTE}), frozenset({S.MEDIATION_FAILED}), S.REFERRED, LEADERSHIP, unit_roles=UNIT_WORKERS),
+    # 协议履行回访: whether the agreement is kept, also after closure. A record: no state change, no version.
+    Transition(
+        "agreement_follow_up", _("协议履行回访"), frozenset({DISPUTE}), frozenset({S.AGREED, S.CLOSED}), None,
+        LEADERSHIP, unit_roles=UNIT_WORKERS, versioned=False, public=False, style="secondary",
+    ),
     # Closure.
     Transition("close", _("办结"), frozenset({PETITION}), frozenset({S.REPLIED, S.REVIEW_DECIDED}), S.CLOSED, LEADERSHIP, unit_roles=frozenset({Role.HANDLER})),
     Transition("close", _("办结"), frozenset({DISPUTE}), frozenset({S.AGREED, S.REFERRED}), S.CLOSED, LEADERSHIP, unit_roles=UNIT_WORKERS),
+    # Satisfaction (满意度) once there is an answer to rate: from the portal (through the centre's service
+    # account) or a staff follow-up call (回访). Changes no state and leaves the version alone.
+    Transition(
+        "satisfaction", _("满意度回访"), BOTH,
+        frozenset({S.REPLIED, S.REVIEW_DECIDED, S.FINAL, S.CLOSED, S.AGREED, S.REFERRED}), None, DESK,
+        versioned=False, style="secondary",
+    ),
+    # 更正属地: the matter belongs to another village than registered; the figures move with it.
+    Transition(
+        "correct_place", _("更正属地"), BOTH, frozenset(Status), None, DESK, public=False, style="secondary",
+    ),
     # A later visit, letter or call on the same matter: a new contact, never a new case.
     Transition("contact", _("登记来访（来电）"), BOTH, frozenset(Status), None, DESK, versioned=False, public=False, style="secondary"),
     # ---- Leadership (jiefen.leadership): owning leaders (包案) and the "1211" hard-case mechanism. ----

@@ -11,5 +11,7 @@ urlpatterns = [
     path("cases/<str:number>/", views.case_detail, name="case_detail"),
     path("cases/<str:number>/act/<slug:action>/", views.case_act, name="case_act"),
     path("cases/<str:number>/receipt/", views.case_receipt, name="case_receipt"),
+    path("cases/<str:number>/reveal/<int:party_id>/<slug:field>/", views.case_reveal, name="case_reveal"),
     path("cases/<str:number>/notice/<slug:kind>.pdf", views.case_notice, name="case_notice"),
+    path("cases/<str:number>/documents/<int:pk>/", views.case_document, name="case_document"),
 ]

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,10 +14,12 @@ from django.views.decorators.http import require_POST
 from jiefen.duty.services import centre_of, today_leader
 from jiefen.leadership.queries import case_section
 from jiefen.org.models import Role
+from jiefen.portal.queries import online_awaiting
 from jiefen.routing.rules import propose
 
-from . import access, notices, queries, transitions
+from . import access, notices, queries, transitions, uploads
 from .actions import ActionError, CaseChanged, do_case_action, do_register_case
+from .mediation import flag_unkept_agreements, mediation_record
 from .forms import STEP_FORMS, CaseFilterForm, IntakeForm, PartyFormSet, RouteHintForm
 from .models import Channel
 from .personal import keyed_hash
@@ -73,7 +75,10 @@ def desk(request):
                 messages.success(request, _("已登记，案件编号 %(n)s，查询码 %(c)s") % {"n": case.number, "c": case.query_code})
                 return redirect("case_detail", case.number)
     status = 400 if request.method == "POST" and not duplicates else 200
-    context = {"form": form, "parties": parties, "duplicates": duplicates, "duty_leader": duty_leader}
+    context = {
+        "form": form, "parties": parties, "duplicates": duplicates, "duty_leader": duty_leader,
+        "online_awaiting": online_awaiting(request.user),  # the portal's inbox: online items awaiting a decision
+    }
     return render(request, "cases/desk.html", context, status=status)
 
 
@@ -118,6 +123,7 @@ def case_list(request):
     form = CaseFilterForm(request.GET or None, user=request.user)
     rows = queries.case_list(request.user, **form.filters())
     page = Paginator(rows, settings.CASES_PER_PAGE).get_page(request.GET.get("page"))
+    flag_unkept_agreements(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     template = "cases/_case_table.html" if request.htmx and not request.htmx.boosted else "cases/case_list.html"
@@ -135,14 +141,17 @@ def _detail_context(request, case, *, open_form=None):
         steps.append({"t": t, "form": form, "open": form is open_form})
     open_form_shown = any(step["open"] for step in steps)
     steps, leadership = case_section(request.user, case, steps)  # the 包案 and "1211" steps go to their section
+    page = queries.case_page(case)
     return {
         "open_form_shown": open_form_shown,
         "case": case,
         "steps": steps,
         "leadership": leadership,
         "identity_visible": access.may_see_identity(request.user, case),
+        "may_reveal": access.may_reveal(request.user, case),
         "notices": [{"kind": code, "label": notices.NOTICES[code].title} for code in notices.available_notices(case)],
-        **queries.case_page(case),
+        **page,
+        "mediation": mediation_record(case, page["events"]),
     }
 
 
@@ -150,6 +159,17 @@ def _detail_context(request, case, *, open_form=None):
 def case_detail(request, number):
     case = access.access_case(request.user, number)
     return render(request, "cases/case_detail.html", _detail_context(request, case))
+
+
+@login_required
+@require_POST
+def case_reveal(request, number, party_id, field):
+    """htmx: show one party's full ID number or phone to a permitted user, and audit that it was shown."""
+    case = access.access_case(request.user, number)
+    value = access.reveal_party_field(request.user, case, party_id, field)
+    response = render(request, "cases/_revealed.html", {"value": value})
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required
@@ -199,6 +219,31 @@ def case_notice(request, number, kind):
     except notices.NoticeUnavailable:
         raise Http404
     return _pdf(pdf, f"{kind}-{case.number}.pdf")
+
+
+@login_required
+def case_document(request, number, pk):
+    """An uploaded material, to those who may see its case. MEDIA_ROOT itself is never served (no media URL)."""
+    case = access.access_case(request.user, number)
+    document = case.documents.exclude(file="").filter(pk=pk).first()
+    if document is None:
+        raise Http404
+    kind = uploads.type_of_stored(document.file.name)
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError:
+        raise Http404
+    response = FileResponse(
+        handle,
+        as_attachment=not (kind and kind.inline),
+        filename=document.original_name or f"{document.title}{kind.extension if kind else ''}",
+        content_type=kind.content_type if kind else "application/octet-stream",
+    )
+    # The content type is the one the check found; nothing in the file runs as a page of this site.
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _pdf(content, filename):

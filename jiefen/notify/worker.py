@@ -28,6 +28,16 @@ def run_round():
         close_old_connections()
 
 
+def run_imports():
+    """Excel imports queued by uploads (jiefen.excel): each is checked whole, then written or rejected."""
+    from jiefen.excel.actions import run_queued_imports
+
+    try:
+        return run_queued_imports()
+    finally:
+        close_old_connections()
+
+
 def run(*, stop, interval=60, once=False, log=print):
     """Run rounds every `interval` seconds until `stop` (a threading.Event) is set, or once.
 
@@ -36,17 +46,18 @@ def run(*, stop, interval=60, once=False, log=print):
     while not stop.is_set():
         try:
             supervision, delivery = run_round()
+            imports = run_imports()
         except Exception:
             # The database away for a moment, say: log it and try again next round rather than die.
             logger.exception("worker round failed")
         else:
             busy = supervision.reminded or supervision.escalated or supervision.errors or delivery.sent \
-                or delivery.failed or delivery.given_up
+                or delivery.failed or delivery.given_up or imports
             if busy or once:
                 log(
                     f"{timezone.localtime():%Y-%m-%d %H:%M:%S} 到期提醒 {supervision.reminded} 件，超期督办 "
                     f"{supervision.escalated} 件，出错 {supervision.errors} 件；通知发送 {delivery.sent} 条，"
-                    f"待重试 {delivery.failed} 条，放弃 {delivery.given_up} 条"
+                    f"待重试 {delivery.failed} 条，放弃 {delivery.given_up} 条；Excel导入 {imports} 个"
                 )
         if once:
             break

@@ -24,6 +24,7 @@ from jiefen.cases.actions.workflow import ACTION_FUNCTIONS
 from jiefen.cases.models import Case, Category, Channel, LegalClass, Party, Status
 from jiefen.clocks.calendar import WorkCalendar, compute_due
 from jiefen.duty.demo import roster_by_day, seed_roster
+from jiefen.grid import demo as grid_demo
 from jiefen.leadership import demo as leadership_demo
 
 from .models import Role, Unit, User
@@ -1060,6 +1061,7 @@ def seed(*, seed=DEFAULT_SEED, reset=False):
         if centre is not None and not reset and Case.objects.filter(centre=centre).exists():
             return 0
         if reset:
+            grid_demo.wipe(CENTRE_CODE, OTHER_CODE)  # household visits point at the cases
             _wipe()
         build_units()
         build_staff(reset=reset)
@@ -1078,7 +1080,8 @@ def seed(*, seed=DEFAULT_SEED, reset=False):
             received_at = clock.first(plan.received, previous)
             previous = received_at
             write(plan, categories, clock, received_at)
-        return len(plans) + leadership_demo.seed(CENTRE_CODE, OTHER_CODE)
+        written = len(plans) + leadership_demo.seed(CENTRE_CODE, OTHER_CODE)
+        return written + grid_demo.seed(CENTRE_CODE, OTHER_CODE, seed=seed)
 
 
 def figures(code=CENTRE_CODE, today=None):

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiefen.audit.records import record
+from jiefen.figures import counting as figures
 
 from .. import deadlines, transitions
 from ..models import Case, Event
@@ -63,6 +64,7 @@ def perform(
         # Entered after the fact, a change of status still follows the last one: the timeline reads in order.
         raise ActionError(_("办理时间不能早于本案上一次状态变更的时间"))
     changes = dict(changes or {})
+    counted = figures.snapshot(case)  # the daily figures move with the case, in this transaction
     before = case.status
     if t.target:
         changes["status"] = t.target
@@ -100,6 +102,7 @@ def perform(
         case.__dict__.pop("_co_units", None)
     deadlines.apply_event(case, action, clock_date or timezone.localdate(at))
     record(user, f"case.{action}", case, status=case.status)
+    figures.update(case, counted)
     return event
 
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiefen.audit.records import record
+from jiefen.figures import counting as figures
 from jiefen.org.models import Role, Unit
 
 from .. import deadlines, search
@@ -126,6 +127,7 @@ def do_register_case(
     deadlines.apply_event(case, "register", timezone.localtime(received_at).date())
     search.index_case(case)
     record(acting_user, "case.register", case, status=case.status)
+    figures.update(case, figures.Counter())  # count the new case in the daily figures
     return case
 
 

@@ -12,6 +12,7 @@ from jiefen.leadership.models import CaseOwner, DossierItem, HardCase, Stabilisa
 from jiefen.leadership.rules import hard_case_of
 from jiefen.org.models import Role
 
+from .. import uploads
 from ..models import Document
 from .core import ActionError, perform, step
 
@@ -207,13 +208,21 @@ def do_provide_dossier_item(user, case, *, requirement=None, document=None, file
     note = (note or "").strip()
     if document is None and file is None and not note:
         raise ActionError(_("请选择已上传的材料、上传文件，或说明纸质材料的存放位置"), field="document")
+    kind = None
+    if file is not None:
+        try:
+            (kind,) = uploads.check_uploads([file], uploads.MATERIALS)
+        except uploads.UploadRefused as refused:
+            raise ActionError(refused.message, field="file") from None
+    stored = []
 
     def provide(case, event):
         doc = document
         if file is not None:
-            doc = Document.objects.create(
-                case=case, kind=Document.Kind.MATERIAL, title=requirement.name, file=file, uploaded_by=user
-            )
+            doc = Document(case=case, kind=Document.Kind.MATERIAL, title=requirement.name, uploaded_by=user)
+            uploads.store(doc, file, kind)
+            stored.append(doc.file)
+            doc.save()
         item, _created = DossierItem.objects.update_or_create(
             hard_case=hard_case, requirement=requirement,
             defaults={"document": doc, "note": note, "provided_at": event.at, "provided_by": user},
@@ -221,11 +230,17 @@ def do_provide_dossier_item(user, case, *, requirement=None, document=None, file
         event.data.update({"item": item.pk, "document": doc.pk if doc else None})
         event.save(update_fields=["data"])
 
-    return perform(
-        case, "provide_dossier_item", user, expected_version=None, at=at,
-        summary=_("案卷材料：%(name)s") % {"name": requirement.name}, note=note,
-        data={"requirement": requirement.pk}, extra=provide,
-    )
+    try:
+        return perform(
+            case, "provide_dossier_item", user, expected_version=None, at=at,
+            summary=_("案卷材料：%(name)s") % {"name": requirement.name}, note=note,
+            data={"requirement": requirement.pk}, extra=provide,
+        )
+    except BaseException:
+        # The transaction rolls back: leave no file behind for a row that will not exist.
+        for stored_file in stored:
+            stored_file.storage.delete(stored_file.name)
+        raise
 
 
 ACTION_FUNCTIONS = {

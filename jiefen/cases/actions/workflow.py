@@ -4,9 +4,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiefen.leadership.rules import missing_parts
-from jiefen.org.models import Role, User
+from jiefen.org.models import Role, Unit, User
 
-from .. import access, deadlines
+from .. import access, deadlines, uploads
 from ..models import Document, Recusal, ReplyOutcome, Status
 from .core import ActionError, perform, step
 
@@ -154,17 +154,40 @@ def do_add_note(user, case, *, text="", at=None):
 
 
 @step("document")
-def do_add_document(user, case, *, title="", file=None, at=None):
+def do_add_document(user, case, *, title="", files=(), file=None, at=None):
+    """上传材料: one or more files under one name. Each is checked by its content (uploads.check_uploads) before
+    anything is written, stored under a random name, and removed again if the step fails after all."""
     title = _required(title, _("请填写材料名称"), "title")
-    if file is None:
-        raise ActionError(_("请选择要上传的文件"), field="file")
+    files = [f for f in [*files, file] if f is not None]
+    if not files:
+        raise ActionError(_("请选择要上传的文件"), field="files")
+    try:
+        kinds = uploads.check_uploads(files, uploads.MATERIALS)
+    except uploads.UploadRefused as refused:
+        raise ActionError(refused.message, field="files") from None
+    stored = []
 
-    def save_document(case, event):
-        doc = Document.objects.create(case=case, kind=Document.Kind.MATERIAL, title=title, file=file, uploaded_by=user)
-        event.data = {"document": doc.pk}
+    def save_documents(case, event):
+        for upload, kind in zip(files, kinds):
+            doc = Document(case=case, kind=Document.Kind.MATERIAL, title=title, uploaded_by=user)
+            uploads.store(doc, upload, kind)
+            stored.append(doc.file)
+            doc.save()
+        event.data = {"documents": [f.instance.pk for f in stored]}
+        if len(stored) == 1:
+            event.data["document"] = stored[0].instance.pk
         event.save(update_fields=["data"])
 
-    return perform(case, "document", user, expected_version=None, at=at, summary=_("上传材料：%(t)s") % {"t": title}, extra=save_document)
+    try:
+        return perform(
+            case, "document", user, expected_version=None, at=at, summary=_("上传材料：%(t)s") % {"t": title},
+            extra=save_documents,
+        )
+    except BaseException:
+        # The transaction rolls back: leave no file behind for a row that will not exist.
+        for stored_file in stored:
+            stored_file.storage.delete(stored_file.name)
+        raise
 
 
 @step("extend")
@@ -332,28 +355,62 @@ def do_decide_rereview(user, case, *, expected_version, outcome="", served_on=No
 
 
 @step("mediation_session")
-def do_record_mediation_session(user, case, *, held_on=None, place="", mediators="", minutes="", at=None):
+def do_record_mediation_session(user, case, *, held_on=None, place="", mediators="", minutes="", visitors=(),
+                                parties_present=(), at=None):
+    """调解记录: one session, with who mediated (free text and/or people of the register, grid.Visitor) and which
+    of the case's parties attended. Names are kept as they were that day, beside the ids."""
     _date_not_future(held_on, _("调解日期"), "held_on")
     minutes = _required(minutes, _("请填写调解经过"), "minutes")
+    visitors, parties_present = list(visitors or []), list(parties_present or [])
+    if any(v.centre_id != case.centre_id for v in visitors):
+        raise ActionError(_("调解人员须为本中心排查调解人员名册中的人员"), field="visitors")
+    if any(p.case_id != case.pk for p in parties_present):
+        raise ActionError(_("到场当事人须为本案当事人"), field="parties_present")
+    mediators = (mediators or "").strip()
+    names = [v.name for v in visitors] + [n for n in _split_names(mediators) if n not in {v.name for v in visitors}]
     return perform(
         case, "mediation_session", user, expected_version=None, at=at,
         summary=_("%(day)s在%(place)s调解") % {"day": held_on, "place": place or _("调解室")},
-        note=minutes, data={"held_on": held_on.isoformat(), "place": place, "mediators": mediators},
+        note=minutes, data={
+            "held_on": held_on.isoformat(), "place": place, "mediators": "、".join(names),
+            "visitors": [v.pk for v in visitors], "parties_present": [p.pk for p in parties_present],
+            "present_names": [p.name for p in parties_present],
+        },
     )
 
 
+def _split_names(text):
+    return [n.strip() for n in text.replace("，", "、").replace(",", "、").split("、") if n.strip()]
+
+
 @step("agree")
-def do_record_agreement(user, case, *, expected_version, terms="", signed_on=None, at=None):
-    """达成调解协议 (调解协议书) with its terms."""
+def do_record_agreement(user, case, *, expected_version, terms="", signed_on=None, facts="", performance="",
+                        mediators="", at=None):
+    """达成调解协议 (调解协议书): the dispute's facts, the terms, how and by when they are performed (履行方式、时限,
+    人民调解法 第二十九条), the signing date and the mediators (default: those of the sessions)."""
     terms = _required(terms, _("请填写协议内容"), "terms")
     _date_not_future(signed_on, _("签订日期"), "signed_on")
     # The agreement stops the mediation clock, which starts on acceptance: it cannot end before it started.
     if case.accepted_on and signed_on < case.accepted_on:
         raise ActionError(_("签订日期不能早于受理日期"), field="signed_on")
+    facts = (facts or "").strip() or case.facts or case.request
+    mediators = (mediators or "").strip() or session_mediators(case)
     return perform(
         case, "agree", user, expected_version=expected_version, at=at, summary=_("达成调解协议"),
-        data={"terms": terms, "signed_on": signed_on.isoformat()}, clock_date=signed_on,
+        data={
+            "terms": terms, "signed_on": signed_on.isoformat(), "facts": facts,
+            "performance": (performance or "").strip(), "mediators": mediators,
+        },
+        clock_date=signed_on,
     )
+
+
+def session_mediators(case):
+    """Everyone named as mediator in the case's sessions, in order of first appearance."""
+    names = []
+    for data in case.events.filter(kind="mediation_session").order_by("at", "id").values_list("data", flat=True):
+        names += [n for n in _split_names(data.get("mediators", "")) if n not in names]
+    return "、".join(names)
 
 
 @step("mediation_failed")
@@ -371,6 +428,72 @@ def do_refer_case(user, case, *, expected_version, route="", guidance="", at=Non
     return perform(
         case, "refer", user, expected_version=expected_version, at=at,
         summary=_("引导通过%(route)s解决") % {"route": REFERRAL_ROUTES[route]}, note=guidance, data={"route": route},
+    )
+
+
+# 协议履行回访: whether the parties keep the agreement. An unkept one (未履行) is flagged where the case is listed.
+FOLLOW_UP_RESULTS = {"kept": _("已履行"), "partly": _("部分履行"), "broken": _("未履行")}
+
+
+@step("agreement_follow_up")
+def do_follow_up_agreement(user, case, *, result="", checked_on=None, note="", at=None):
+    """协议履行回访: record whether the agreement is kept; the latest follow-up is what the case page shows."""
+    if result not in FOLLOW_UP_RESULTS:
+        raise ActionError(_("请选择履行情况：已履行、部分履行或未履行"), field="result")
+    _date_not_future(checked_on, _("回访日期"), "checked_on")
+    agreed = case.events.filter(kind="agree").order_by("-at", "-id").values_list("data", flat=True).first()
+    if agreed is None:
+        raise ActionError(_("本案没有达成调解协议，无需协议履行回访"))
+    signed_on = agreed.get("signed_on")
+    if signed_on and checked_on.isoformat() < signed_on:
+        raise ActionError(_("回访日期不能早于协议签订日期"), field="checked_on")
+    note = (note or "").strip()
+    if result != "kept" and not note:
+        raise ActionError(_("部分履行或未履行的，请写明未履行的内容和下一步措施"), field="note")
+    return perform(
+        case, "agreement_follow_up", user, expected_version=None, at=at,
+        summary=_("协议履行回访：%(r)s") % {"r": FOLLOW_UP_RESULTS[result]}, note=note,
+        data={"result": result, "checked_on": checked_on.isoformat()},
+    )
+
+
+# Answers to "are you satisfied with how your matter was handled", stored as these words in Case.satisfaction
+# (the figures count them by value); from the portal (网上) or a staff follow-up call (回访).
+SATISFACTION = ("满意", "基本满意", "不满意")
+SATISFACTION_SOURCES = {"online": _("网上"), "callback": _("回访")}
+
+
+@step("satisfaction")
+def do_record_satisfaction(user, case, *, rating="", reason="", source="callback", at=None):
+    """满意度: record the petitioner's answer on the case and its timeline; a later answer replaces an earlier one."""
+    if rating not in SATISFACTION:
+        raise ActionError(_("请选择满意、基本满意或不满意"), field="rating")
+    if source not in SATISFACTION_SOURCES:
+        raise ActionError(_("评价来源只能是网上或回访"), field="source")
+    reason = (reason or "").strip()
+    if rating != SATISFACTION[0] and not reason:
+        raise ActionError(_("请填写%(rating)s的原因") % {"rating": rating}, field="reason")
+    return perform(
+        case, "satisfaction", user, expected_version=None, at=at,
+        summary=_("%(source)s评价：%(rating)s") % {"source": SATISFACTION_SOURCES[source], "rating": rating},
+        note=reason, data={"rating": rating, "source": source, "reason": reason}, changes={"satisfaction": rating},
+    )
+
+
+@step("correct_place")
+def do_correct_place(user, case, *, expected_version, village=None, reason="", at=None):
+    """更正属地: the matter belongs to another village (community) of the centre, or to none, than registered."""
+    reason = _required(reason, _("请填写更正理由"), "reason")
+    if village is not None and (village.kind != Unit.Kind.VILLAGE or not village.is_within(case.centre)):
+        raise ActionError(_("只能选择本乡镇（街道）的村（社区）"), field="village")
+    if village == case.village:
+        raise ActionError(_("所属村（社区）没有变化"), field="village")
+    before = case.village.name if case.village_id else _("不属于具体村（社区）")
+    after = village.name if village else _("不属于具体村（社区）")
+    return perform(
+        case, "correct_place", user, expected_version=expected_version, at=at,
+        summary=_("更正属地：%(before)s → %(after)s") % {"before": before, "after": after}, note=reason,
+        data={"from": case.village_id, "to": village.pk if village else None}, changes={"village": village},
     )
 
 
@@ -397,5 +520,8 @@ ACTION_FUNCTIONS = {
     "agree": do_record_agreement,
     "mediation_failed": do_record_mediation_failure,
     "refer": do_refer_case,
+    "agreement_follow_up": do_follow_up_agreement,
+    "satisfaction": do_record_satisfaction,
+    "correct_place": do_correct_place,
 }
 
