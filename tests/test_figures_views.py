@@ -226,3 +226,6 @@ def test_the_pack_exports_as_a_pdf_and_a_workbook_that_read_back(client, people,
     assert stock["新增（受理）"] == 2
     decisions = list(wb["本次议定事项"].iter_rows(min_row=2, values_only=True))
     assert decisions[0][0] == "东村征地补偿问题专题研究" and decisions[0][3] == "未完成"
+    exports = AuditRecord.objects.filter(action="data.export", actor=people["leader"]).order_by("id")
+    assert [e.details["what"] for e in exports] == ["meeting_pack.pdf", "meeting_pack.xlsx"]
+    assert all(e.details["meeting"] == meeting.pk for e in exports)

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 
-from jiefen.audit.records import record
+from jiefen.audit.records import record_reveal
 from jiefen.org.models import Role, Unit
 
 from .models import Case, LegalClass
@@ -92,7 +92,7 @@ def reveal_party_field(user, case, party_id, field):
     if party is None:
         raise Http404("当事人不存在")
     with transaction.atomic():
-        record(user, "personal.reveal", case, party=party.pk, field=field)
+        record_reveal(user, case, field, party=party.pk)
     return getattr(party, field)
 
 

@@ -4,6 +4,7 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from jiefen.audit.records import record_export
 from jiefen.cases.access import READ_ONLY_ROLES
 from jiefen.cases.actions import ActionError
 
@@ -161,6 +163,8 @@ def meeting_export(request, pk, fmt):
         content, kind = pack.render_xlsx(meeting), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     else:
         raise Http404
+    with transaction.atomic():
+        record_export(request.user, f"meeting_pack.{fmt}", 1, meeting=meeting.pk)
     response = HttpResponse(content, content_type=kind)
     disposition = "inline" if fmt == "pdf" else "attachment"
     response["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(f'{meeting.title}.{fmt}')}"
