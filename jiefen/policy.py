@@ -10,19 +10,19 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 
-from jiefen.org.models import Role
-
-CLERK, LEADER, DIRECTOR = Role.CLERK, Role.LEADER, Role.DIRECTOR
-HANDLER, MEDIATOR, SUPERVISOR = Role.HANDLER, Role.MEDIATOR, Role.SUPERVISOR
-
-STAFF = frozenset(Role)
-DESK = frozenset({CLERK, LEADER, DIRECTOR})
-LEADERSHIP = frozenset({LEADER, DIRECTOR})
-WORKERS = STAFF - {SUPERVISOR}  # everyone who may change something; the county supervisor only reads
-CENTRE_READ = DESK | {SUPERVISOR}
-GRID = DESK | {MEDIATOR, SUPERVISOR}  # the grid module; handlers do not use it
-GRID_WRITE = GRID - {SUPERVISOR}
-KEY_GROUPS = LEADERSHIP | {MEDIATOR}  # 重点人群: leadership and the village's mediators only
+from jiefen.org.authz import (
+    CENTRE_READ,
+    DESK,
+    DIRECTORS,
+    GRID,
+    GRID_WRITE,
+    KEY_GROUPS,
+    LEADERSHIP,
+    READ_ONLY,
+    STAFF,
+    WORKERS,
+    in_roles,
+)
 
 
 @dataclass(frozen=True)
@@ -42,11 +42,11 @@ class Rule:
         if not user.is_authenticated:
             return True  # the view's login_required sends them to log in
         roles = self.roles if method in ("GET", "HEAD", "OPTIONS") else self.writers
-        return user.role in roles
+        return in_roles(user, roles)
 
     @property
     def writers(self):
-        return self.write_roles if self.write_roles is not None else self.roles - {SUPERVISOR}
+        return self.write_roles if self.write_roles is not None else self.roles - READ_ONLY
 
 
 PUBLIC = Rule(frozenset(), "public")
@@ -88,8 +88,8 @@ POLICY = {
     "leadership:visit_contact": Rule(DESK, "centre"),
     # The duty roster (jiefen.duty).
     "duty_calendar": Rule(STAFF, "centre"),
-    "duty_generate": Rule(frozenset({DIRECTOR}), "centre"),
-    "duty_edit": Rule(frozenset({DIRECTOR}), "centre"),
+    "duty_generate": Rule(DIRECTORS, "centre"),
+    "duty_edit": Rule(DIRECTORS, "centre"),
     "duty_swap": Rule(LEADERSHIP, "centre"),
     "duty_public": PUBLIC,
     "duty_public_pdf": PUBLIC,
@@ -170,10 +170,22 @@ class PolicyMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         match = request.resolver_match
         if match is None or match.view_name is None:
-            return None
+            return
         rule = rule_for(match.view_name)
         if rule is None:
             raise PermissionDenied("此页面未列入访问策略")
         if not rule.may(request.user, request.method):
             raise PermissionDenied("您的角色无权访问此页面")
-        return None
+        return
+
+
+# The main menu's entries, by URL name: each is offered exactly when the policy lets the user open it.
+MENU = ("desk", "leadership:mine", "figures:dashboard", "grid:index", "excel:index")
+
+
+def menu(request):
+    """Context processor: `menu.<url name with : as _>` is True when the user may open that menu entry's page."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"menu": {}}
+    return {"menu": {name.replace(":", "_"): rule_for(name).may(user, "GET") for name in MENU}}

@@ -45,6 +45,9 @@ INSTALLED_APPS = [
     "jiefen.api",
     "jiefen.excel",
     "jiefen.accounts",
+    # The top of the house (STYLE.md §13): demo and synthetic data, and operations commands; no app imports them.
+    "jiefen.demo",
+    "jiefen.ops",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "csp",
@@ -83,6 +86,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "jiefen.notify.context_processors.unread_notifications",
+                "jiefen.org.context_processors.authz_flags",
+                "jiefen.policy.menu",
             ],
         },
     },
@@ -121,16 +126,16 @@ PASSWORD_HASHERS = [
 # Lockout (jiefen.accounts): this many failures of one username from one address within the window lock that
 # pair (never a whole address: a village shares one) for LOGIN_LOCKOUT seconds.
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
-LOGIN_FAILURE_WINDOW = int(os.environ.get("LOGIN_FAILURE_WINDOW", 15 * 60))
-LOGIN_LOCKOUT = int(os.environ.get("LOGIN_LOCKOUT", 15 * 60))
+LOGIN_FAILURE_WINDOW = int(os.environ.get("LOGIN_FAILURE_WINDOW", str(15 * 60)))
+LOGIN_LOCKOUT = int(os.environ.get("LOGIN_LOCKOUT", str(15 * 60)))
 # One-time passwords (TOTP, django-otp) for leaders, directors, staff and superusers: required when true
 # (production settings), optional otherwise; anyone who enrols a device is asked for codes from then on.
 OTP_REQUIRED = env_bool("OTP_REQUIRED", False)
 OTP_TOTP_ISSUER = "解纷"
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin may reset a device, never read its secret
 # Sessions end after this many seconds without a request, and this many after login however busy.
-SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_TIMEOUT", 30 * 60))
-SESSION_ABSOLUTE_TIMEOUT = int(os.environ.get("SESSION_ABSOLUTE_TIMEOUT", 12 * 3600))
+SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_TIMEOUT", str(30 * 60)))
+SESSION_ABSOLUTE_TIMEOUT = int(os.environ.get("SESSION_ABSOLUTE_TIMEOUT", str(12 * 3600)))
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
 # Addresses or networks of reverse proxies whose X-Forwarded-For is believed (jiefen.audit.context); empty: none.
 TRUSTED_PROXIES = [p.strip() for p in os.environ.get("TRUSTED_PROXIES", "").split(",") if p.strip()]
@@ -159,8 +164,8 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 MEDIA_URL = "media/"
 # Uploads (jiefen.cases.uploads): per file, and per submission. Stored under random names in MEDIA_ROOT, which
 # is never served directly: files are handed out by views that check access.
-UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
-UPLOAD_MAX_FILES = int(os.environ.get("UPLOAD_MAX_FILES", 5))
+UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
+UPLOAD_MAX_FILES = int(os.environ.get("UPLOAD_MAX_FILES", str(5)))
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

@@ -12,6 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("jiefen.accounts.urls")),
     path("", include("jiefen.cases.urls")),
+    path("", include("jiefen.routing.urls")),
     path("", include("jiefen.notify.urls")),
     path("leadership/", include("jiefen.leadership.urls")),
     path("", include("jiefen.duty.urls")),

@@ -119,9 +119,12 @@ def touched(clocks, kind, status_after, event):
     found = []
     for clock in clocks:
         rule = clock.rule
-        if clock.state == "running" and (event in rule.stops or status_after in ENDED or event in rule.pauses):
-            found.append(clock)
-        elif clock.state == "paused" and (event in rule.stops or status_after in ENDED or event in rule.resumes):
+        if (
+            clock.state == "running"
+            and (event in rule.stops or status_after in ENDED or event in rule.pauses)
+            or clock.state == "paused"
+            and (event in rule.stops or status_after in ENDED or event in rule.resumes)
+        ):
             found.append(clock)
     return found
 

@@ -8,7 +8,13 @@ from jiefen.cases.actions import do_register_case
 from jiefen.cases.models import Case, Category, Channel, LegalClass
 from jiefen.org.models import Role, Unit, User
 
-VALID_IDS = ["11010519491231002X", "330106199003083456", "110105198001011238", "110105197506152349", "110105198805201117"]
+VALID_IDS = [
+    "11010519491231002X",
+    "330106199003083456",
+    "110105198001011238",
+    "110105197506152349",
+    "110105198805201117",
+]
 
 
 def unit(name, kind, parent=None, code=None):
@@ -26,10 +32,10 @@ def build_org():
     land_office = unit("自然资源所", Unit.Kind.DEPARTMENT, town)
     labour_office = unit("劳动保障所", Unit.Kind.DEPARTMENT, town)
     other_village = unit("白水村", Unit.Kind.VILLAGE, other_town)
-    return dict(
-        county=county, town=town, other_town=other_town, village_a=village_a, village_b=village_b,
-        grid_a=grid_a, land_office=land_office, labour_office=labour_office, other_village=other_village,
-    )
+    return {
+        "county": county, "town": town, "other_town": other_town, "village_a": village_a, "village_b": village_b,
+        "grid_a": grid_a, "land_office": land_office, "labour_office": labour_office, "other_village": other_village,
+    }
 
 
 def person(username, role, unit, full_name=None, **extra):
@@ -41,17 +47,17 @@ def person(username, role, unit, full_name=None, **extra):
 
 def build_personas(org):
     """One account per role, plus outsiders: each test reads as 'the clerk', 'an outsider'."""
-    return dict(
-        clerk=person("clerk", Role.CLERK, org["town"], "王接待"),
-        leader=person("leader", Role.LEADER, org["town"], "李书记"),
-        director=person("director", Role.DIRECTOR, org["town"], "张主任"),
-        handler=person("handler", Role.HANDLER, org["village_a"], "赵村干", is_unit_head=True),
-        other_handler=person("other_handler", Role.HANDLER, org["village_b"], "钱村干"),
-        land_handler=person("land_handler", Role.HANDLER, org["land_office"], "孙所长", is_unit_head=True),
-        mediator=person("mediator", Role.MEDIATOR, org["grid_a"], "周网格"),
-        supervisor=person("supervisor", Role.SUPERVISOR, org["county"], "吴督办"),
-        outsider=person("outsider", Role.CLERK, org["other_town"], "郑外镇"),
-    )
+    return {
+        "clerk": person("clerk", Role.CLERK, org["town"], "王接待"),
+        "leader": person("leader", Role.LEADER, org["town"], "李书记"),
+        "director": person("director", Role.DIRECTOR, org["town"], "张主任"),
+        "handler": person("handler", Role.HANDLER, org["village_a"], "赵村干", is_unit_head=True),
+        "other_handler": person("other_handler", Role.HANDLER, org["village_b"], "钱村干"),
+        "land_handler": person("land_handler", Role.HANDLER, org["land_office"], "孙所长", is_unit_head=True),
+        "mediator": person("mediator", Role.MEDIATOR, org["grid_a"], "周网格"),
+        "supervisor": person("supervisor", Role.SUPERVISOR, org["county"], "吴督办"),
+        "outsider": person("outsider", Role.CLERK, org["other_town"], "郑外镇"),
+    }
 
 
 def register(user, *, village=None, kind=Case.Kind.PETITION, legal_class=LegalClass.CLAIM, head_count=1,

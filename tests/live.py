@@ -11,8 +11,8 @@ import collections
 import http.client
 import http.cookiejar
 import json
-import random
 import os
+import random
 import re
 import shutil
 import signal
@@ -66,7 +66,9 @@ class LiveDatabase:
             self.admin_url = urllib.parse.urlunsplit(parts._replace(path="/postgres"))
             self.url = urllib.parse.urlunsplit(parts._replace(path=f"/{self.name}"))
             copy = f' TEMPLATE "{template.name}"' if template else ""
-            self._sql_admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)', f'CREATE DATABASE "{self.name}"{copy}')
+            self._sql_admin(
+                f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)', f'CREATE DATABASE "{self.name}"{copy}'
+            )
         else:
             self.path = Path(folder) / f"{suffix}.sqlite3"
             self.url = f"sqlite:///{self.path}"
@@ -139,7 +141,7 @@ class LiveSite:
     def manage(self, *args, check=True):
         result = subprocess.run(
             [sys.executable, "manage.py", *args], cwd=BASE_DIR, env=self.env, capture_output=True, text=True,
-            timeout=600,
+            timeout=600, check=False,
         )
         if check and result.returncode != 0:
             raise AssertionError(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
@@ -157,12 +159,12 @@ class LiveSite:
 
     def start(self, timeout=60):
         self.port = free_port()
-        log = open(self.folder / f"server-{self.starts}.log", "w")
-        self.starts += 1
-        self.process = subprocess.Popen(
-            [sys.executable, "manage.py", "runserver", "--noreload", "--skip-checks", f"127.0.0.1:{self.port}"],
-            cwd=BASE_DIR, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-        )
+        with open(self.folder / f"server-{self.starts}.log", "w") as log:  # the server keeps its own descriptor
+            self.starts += 1
+            self.process = subprocess.Popen(
+                [sys.executable, "manage.py", "runserver", "--noreload", "--skip-checks", f"127.0.0.1:{self.port}"],
+                cwd=BASE_DIR, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

@@ -2,7 +2,8 @@
 
 The walk fails if a URL pattern has no policy row, if a role the table denies gets a 2xx, if anyone reaches a case
 outside their scope, or if any response body (PDFs read as text) carries a marker string of a case the persona may
-not see; and, on the way, if a response lacks the Content-Security-Policy or an HTML page carries an inline script. The accusation's petitioner is a seeded marker identity: no user of the accused unit may ever meet it
+not see; and, on the way, if a response lacks the Content-Security-Policy or an HTML page carries an inline script.
+The accusation's petitioner is a seeded marker identity: no user of the accused unit may ever meet it
 (信访工作条例 第四十六条(五)).
 """
 
@@ -17,8 +18,8 @@ from pypdf import PdfReader
 from jiefen import policy
 from jiefen.api.models import Scope
 from jiefen.api.tokens import do_create_api_token
-from jiefen.cases.actions.workflow import do_accept_case, do_add_note, do_assign_case
 from jiefen.cases.models import LegalClass
+from jiefen.cases.steps import do_accept_case, do_add_note, do_assign_case
 from jiefen.leadership.visits import do_record_visit
 from jiefen.notify.models import Notification
 

@@ -112,6 +112,7 @@ def endpoints(case_number):
         ("get", "/api/cases", None, Scope.READ),
         ("get", f"/api/cases/{case_number}", None, Scope.READ),
         ("get", "/api/reference", None, Scope.READ),
+        ("get", "/api/steps", None, Scope.READ),
         ("post", "/api/cases", new_case_body(), Scope.CREATE),
         ("post", f"/api/cases/{case_number}/contacts", {"channel": "call"}, Scope.CONTACT),
         ("post", f"/api/cases/{case_number}/actions/note", {"text": "电话核实"}, Scope.ACT),
@@ -146,7 +147,7 @@ def test_the_endpoint_list_covers_every_operation_of_the_document(client, people
     assert documented == listed
 
 
-@pytest.mark.parametrize("index", range(11))
+@pytest.mark.parametrize("index", range(12))
 def test_every_endpoint_refuses_a_token_without_its_permission(client, people, token, index):
     case = register(people["clerk"], village=people["handler"].unit)
     method, url, body, scope = endpoints(case.number)[index]
@@ -158,7 +159,7 @@ def test_every_endpoint_refuses_a_token_without_its_permission(client, people, t
     assert (Case.objects.count(), case.events.count()) == before
 
 
-@pytest.mark.parametrize("index", range(11))
+@pytest.mark.parametrize("index", range(12))
 def test_every_endpoint_answers_a_token_with_its_permission(client, people, token, leader_token, index):
     case = register(people["clerk"], village=people["handler"].unit)
     method, url, body, scope = endpoints(case.number)[index]

@@ -2,6 +2,7 @@
 
 import contextlib
 import datetime as dt
+import itertools
 import threading
 
 import pytest
@@ -55,7 +56,7 @@ def test_every_record_carries_the_hash_of_the_one_before(people):
     records = list(AuditRecord.objects.order_by("seq"))
     assert [r.seq for r in records] == list(range(1, len(records) + 1))
     assert records[0].prev_hash == GENESIS_HASH
-    assert all(later.prev_hash == earlier.hash for earlier, later in zip(records, records[1:]))
+    assert all(later.prev_hash == earlier.hash for earlier, later in itertools.pairwise(records))
     assert all(chain.digest(r) == r.hash for r in records)
     head = AuditChainHead.objects.get()
     assert (head.last_seq, head.last_hash) == (records[-1].seq, records[-1].hash)

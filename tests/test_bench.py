@@ -8,9 +8,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
-from jiefen.cases import search, synthetic
-from jiefen.cases.models import OPEN_STATUSES, Case, CaseSequence, Contact, Deadline, Event, Party
+from jiefen.cases import search
+from jiefen.cases.models import Case, CaseSequence, Contact, Deadline, Event, Party, StatusGroup
 from jiefen.cases.personal import clean_id_number, keyed_hash
+from jiefen.demo import synthetic
 from jiefen.org.models import Role, Unit, User
 
 CASES = 300
@@ -33,7 +34,7 @@ def search_ids(word):
 def case_text(case):
     """The text search.index_case indexes for a case."""
     names = " ".join(p.name for p in case.parties.all())
-    return " ".join([case.number, case.category.name, case.village.name, names, case.request, case.facts])
+    return f"{case.number} {case.category.name} {case.village.name} {names} {case.request} {case.facts}"
 
 
 def test_it_loads_a_county_of_townships_villages_and_staff(loaded):
@@ -74,7 +75,7 @@ def test_it_writes_valid_personal_data_and_its_keyed_hashes(loaded):
 def test_it_mixes_statuses_and_keeps_clocks_of_open_cases(loaded):
     statuses = Counter(Case.objects.values_list("status", flat=True))
     assert statuses["closed"] > CASES / 2
-    open_cases = Case.objects.filter(status__in=OPEN_STATUSES)
+    open_cases = Case.objects.filter(status__in=StatusGroup.OPEN)
     assert open_cases.exists()
     for case in open_cases:
         assert case.deadlines.filter(state__in=[Deadline.State.RUNNING, Deadline.State.EXEMPT]).exists(), case.status
@@ -82,7 +83,7 @@ def test_it_mixes_statuses_and_keeps_clocks_of_open_cases(loaded):
         due = [d.due_on for d in running if d.rule.is_obligation]
         assert case.next_due_on == (min(due) if due else None)
         assert all(d.length == d.rule.length and d.unit == d.rule.unit for d in running)
-    assert not Deadline.objects.exclude(case__status__in=OPEN_STATUSES).exists()
+    assert not Deadline.objects.exclude(case__status__in=StatusGroup.OPEN).exists()
 
 
 def test_case_sequences_match_the_numbers_issued(loaded):

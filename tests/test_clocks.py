@@ -14,11 +14,19 @@ from django.urls import reverse
 from jiefen.audit.models import AuditRecord
 from jiefen.cases import actions
 from jiefen.cases.actions import do_recompute_deadlines
-from jiefen.cases.actions.workflow import (
-    do_accept_case, do_assign_case, do_sign_for_case, do_decide_review, do_end_hearing, do_extend_deadline, do_reply_case,
-    do_request_review, do_request_rereview, do_start_hearing,
-)
 from jiefen.cases.models import Case, Deadline, Event
+from jiefen.cases.steps import (
+    do_accept_case,
+    do_assign_case,
+    do_decide_review,
+    do_end_hearing,
+    do_extend_deadline,
+    do_reply_case,
+    do_request_rereview,
+    do_request_review,
+    do_sign_for_case,
+    do_start_hearing,
+)
 from jiefen.clocks.calendar import WorkCalendar, compute_due
 from jiefen.clocks.loading import format_schedule, load_year, parse_schedule
 from jiefen.clocks.models import ClockRule, HolidayDay, HolidayYear
@@ -197,7 +205,9 @@ def test_a_loaded_make_up_working_day_is_named_as_such(director):
 def test_working_day_periods_count_make_up_days_and_skip_holidays(start, length, last_day):
     due = compute_due(D(start), length, "working")
     assert due.due == D(last_day) == oracle_working_due(D(start), length)
-    assert due.explanation.endswith(f"计 {length} 个工作日 → 末日 {due.due:%Y-%m-%d}（周{'一二三四五六日'[due.due.weekday()]}）")
+    assert due.explanation.endswith(
+        f"计 {length} 个工作日 → 末日 {due.due:%Y-%m-%d}（周{'一二三四五六日'[due.due.weekday()]}）"
+    )
 
 
 @pytest.mark.django_db
@@ -224,7 +234,7 @@ def test_a_loaded_year_replaces_the_library_schedule(director):
     # Loading the published 2026 schedule changes nothing...
     load_year(2026, PUBLISHED_2026_TEXT, "国办发明电〔2025〕7号", director)
     calendar = WorkCalendar([2026])
-    for offset in range(0, 330):
+    for offset in range(330):
         start = D("2026-01-01") + dt.timedelta(days=offset)
         assert compute_due(start, 15, calendar=calendar).due == oracle_due(start, 15), start
     # ...and a correction of it wins over chinesecalendar.
@@ -405,7 +415,8 @@ def test_several_clocks_of_one_case_make_one_event_and_one_audit_record(org, peo
 
     (event,) = Event.objects.filter(case=case, kind="recompute_deadlines")
     assert event.summary == (
-        "已载入2027年节假日安排，重新计算期限：办理期限 2027-02-08（周一）不变；回访期限 2027-01-01（周五） → 2027-01-04（周一）"
+        "已载入2027年节假日安排，重新计算期限：办理期限 2027-02-08（周一）不变；"
+        "回访期限 2027-01-01（周五） → 2027-01-04（周一）"
     )
     assert AuditRecord.objects.filter(action="case.recompute_deadlines", object_ref=case.number).count() == 1
     assert fresh(case).next_due_on == D("2027-01-04")

@@ -37,9 +37,11 @@ class InlineScriptFinder(HTMLParser):
         for name, _value in attrs:
             if name.lower().startswith("on"):
                 self.problems.append(f"<{tag} {name}=…>")
-        if tag == "script" and not attributes.get("src"):
-            if (attributes.get("type") or "").lower() != "application/json":
-                self.problems.append("<script> without src")
+        if (
+            tag == "script" and not attributes.get("src")
+            and (attributes.get("type") or "").lower() != "application/json"
+        ):
+            self.problems.append("<script> without src")
         if tag == "a" and attributes.get("href"):
             self.links.append(attributes["href"])
 
@@ -109,11 +111,10 @@ demo_database = pytest.mark.skipif(
 def demo(django_db_setup, django_db_blocker):
     """The demo, seeded once for the module inside a transaction rolled back at the end."""
     fast_hashing = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
-    with django_db_blocker.unblock(), fast_hashing:
-        with transaction.atomic():
-            call_command("seed_demo", stdout=io.StringIO())
-            yield
-            transaction.set_rollback(True)
+    with django_db_blocker.unblock(), fast_hashing, transaction.atomic():
+        call_command("seed_demo", stdout=io.StringIO())
+        yield
+        transaction.set_rollback(True)
 
 
 @pytest.fixture

@@ -19,7 +19,12 @@ from jiefen.cases.models import Case, Category
 from jiefen.clocks.models import HolidayDay, HolidayYear
 from jiefen.duty.models import DutyChange, DutyShift
 from jiefen.duty.services import (
-    DutyError, edit_day, generate_month, swap_days, today_leader, uncovered_days,
+    DutyError,
+    edit_day,
+    generate_month,
+    swap_days,
+    today_leader,
+    uncovered_days,
 )
 from jiefen.org.models import Role
 
@@ -297,7 +302,9 @@ def test_a_bad_generate_form_is_refused(client, org, people, leaders):
 
 def test_the_director_edits_a_day_through_the_page(client, org, people, leaders):
     login(client, people["director"])
-    response = client.post("/duty/day/2026-10-10/", {"leader": leaders[1].pk, "note": "上午接访", "reason": "调休日安排"})
+    response = client.post(
+        "/duty/day/2026-10-10/", {"leader": leaders[1].pk, "note": "上午接访", "reason": "调休日安排"}
+    )
     assert response.status_code == 302
     shift = DutyShift.objects.get(date=D("2026-10-10"))
     assert (shift.leader, shift.note) == (leaders[1], "上午接访")

@@ -22,7 +22,17 @@ from .factories import VALID_IDS
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HOUSEHOLD_HEADER = ["村（社区）", "网格", "户主姓名", "住址", "家庭人口", "联系电话"]
 VISIT_HEADER = ["户主姓名", "住址", "走访日期", "走访人", "走访情况", "情况记录"]
-LEDGER_HEADER = ["排查日期", "村（社区）", "纠纷类型", "风险等级", "当事人", "身份证号", "对方当事人", "纠纷简要情况", "责任调解员"]
+LEDGER_HEADER = [
+    "排查日期",
+    "村（社区）",
+    "纠纷类型",
+    "风险等级",
+    "当事人",
+    "身份证号",
+    "对方当事人",
+    "纠纷简要情况",
+    "责任调解员",
+]
 TODAY = dt.date.today()
 DAY = TODAY - dt.timedelta(days=3)
 
@@ -107,7 +117,12 @@ def test_a_good_household_file_imports_every_row_with_one_audit_record(org, peop
 
 def test_wrong_columns_reject_the_file_at_once_naming_them(org, people):
     before = table_counts()
-    job = imported(people["clerk"], "households", ["村", "网格", "姓名", "住址", "人口数"], [["东村", "东村第一网格", "陈", "1号", 2]])
+    job = imported(
+        people["clerk"],
+        "households",
+        ["村", "网格", "姓名", "住址", "人口数"],
+        [["东村", "东村第一网格", "陈", "1号", 2]],
+    )
     assert job.status == "rejected"
     assert "缺少列：户主姓名、家庭人口" in job.message and "无法识别的列：姓名、人口数" in job.message
     assert table_counts() == before
@@ -140,7 +155,9 @@ def test_bad_rows_are_reported_row_by_row_and_nothing_is_written(org, people):
 
 def test_a_household_already_on_the_register_is_reported_and_the_file_rejected(org, people):
     households(org, 1)
-    job = imported(people["clerk"], "households", HOUSEHOLD_HEADER, [["东村", "东村第一网格", "户主0", "东村0号", 2, ""]])
+    job = imported(
+        people["clerk"], "households", HOUSEHOLD_HEADER, [["东村", "东村第一网格", "户主0", "东村0号", 2, ""]]
+    )
     assert job.status == "rejected"
     assert job.errors == [{"row": 2, "column": "户主姓名", "message": "该户已在本网格登记（户主和住址相同）"}]
 
@@ -160,7 +177,10 @@ def test_ten_thousand_rows_with_one_bad_row_are_rejected_with_its_row_number(org
 
 def test_visitors_import_with_their_kind_and_grids(org, people):
     header = ["姓名", "类别", "联系电话", "负责网格", "擅长领域"]
-    rows = [["刘调解", "人民调解员", "13900139000", "东村第一网格", "土地纠纷、婚姻家庭"], ["王五老", "五老", "", "", ""]]
+    rows = [
+        ["刘调解", "人民调解员", "13900139000", "东村第一网格", "土地纠纷、婚姻家庭"],
+        ["王五老", "五老", "", "", ""],
+    ]
     job = imported(people["leader"], "visitors", header, rows)
     assert job.status == "done" and job.written_rows == 2
     liu = Visitor.objects.get(name="刘调解")
@@ -179,17 +199,28 @@ def test_a_visitor_of_an_unknown_kind_is_reported(org, people):
 
 def test_household_visits_import_onto_their_households(org, people, visitor):
     households(org, 3)
-    rows = [["户主0", "东村0号", DAY, "周网格", "未发现问题", ""], ["户主1", "东村1号", DAY.isoformat(), "周网格", "发现隐患", "院墙开裂"]]
+    rows = [
+        ["户主0", "东村0号", DAY, "周网格", "未发现问题", ""],
+        ["户主1", "东村1号", DAY.isoformat(), "周网格", "发现隐患", "院墙开裂"],
+    ]
     job = imported(people["clerk"], "visits", VISIT_HEADER, rows)
     assert job.status == "done" and job.written_rows == 2
     visit = HouseholdVisit.objects.get(household__head_name="户主1")
     assert (visit.visited_on, visit.visitor, visit.finding, visit.note) == (DAY, visitor, "concern", "院墙开裂")
-    assert (visit.grid, visit.village, visit.centre, visit.recorded_by) == (org["grid_a"], org["village_a"], org["town"], people["clerk"])
+    assert (visit.grid, visit.village, visit.centre, visit.recorded_by) == (
+        org["grid_a"],
+        org["village_a"],
+        org["town"],
+        people["clerk"],
+    )
 
 
 def test_a_visit_to_an_unknown_household_or_by_an_unknown_visitor_is_reported(org, people, visitor):
     households(org, 1)
-    rows = [["户主9", "东村9号", DAY, "周网格", "未发现问题", ""], ["户主0", "东村0号", TODAY + dt.timedelta(days=1), "赵某", "未发现问题", ""]]
+    rows = [
+        ["户主9", "东村9号", DAY, "周网格", "未发现问题", ""],
+        ["户主0", "东村0号", TODAY + dt.timedelta(days=1), "赵某", "未发现问题", ""],
+    ]
     before = table_counts()
     job = imported(people["clerk"], "visits", VISIT_HEADER, rows)
     assert job.status == "rejected" and table_counts() == before
@@ -203,18 +234,32 @@ def test_a_visit_to_an_unknown_household_or_by_an_unknown_visitor_is_reported(or
 
 
 def ledger_row(name="陈大山", id_number=VALID_IDS[1], **over):
-    row = dict(zip(LEDGER_HEADER, [DAY, "东村", "邻里纠纷", "中", name, id_number, "李小河", "两户因排水沟发生争执", "刘调解"]))
+    row = dict(
+        zip(LEDGER_HEADER, [DAY, "东村", "邻里纠纷", "中", name, id_number, "李小河", "两户因排水沟发生争执", "刘调解"])
+    )
     row.update(over)
     return [row[c] for c in LEDGER_HEADER]
 
 
 def test_ledger_rows_become_dispute_cases_with_both_sides(org, people, mediator_visitor):
-    job = imported(people["clerk"], "ledger", LEDGER_HEADER, [ledger_row(), ledger_row("王二", VALID_IDS[2], 纠纷类型="婚姻家庭")])
+    job = imported(
+        people["clerk"], "ledger", LEDGER_HEADER, [ledger_row(), ledger_row("王二", VALID_IDS[2], 纠纷类型="婚姻家庭")]
+    )
     assert job.status == "done" and job.written_rows == 2
     entry = DisputeRecord.objects.get(case__parties__name="陈大山")
     case = entry.case
-    assert (case.kind, case.channel, case.village, case.status) == (Case.Kind.DISPUTE, "grid", org["village_a"], "registered")
-    assert (entry.dispute_kind, entry.risk_level, entry.mediator, entry.found_on) == ("neighbour", "medium", mediator_visitor, DAY)
+    assert (case.kind, case.channel, case.village, case.status) == (
+        Case.Kind.DISPUTE,
+        "grid",
+        org["village_a"],
+        "registered",
+    )
+    assert (entry.dispute_kind, entry.risk_level, entry.mediator, entry.found_on) == (
+        "neighbour",
+        "medium",
+        mediator_visitor,
+        DAY,
+    )
     parties = [(p.role, p.name, p.id_number) for p in case.parties.order_by("id")]
     assert parties == [(Party.Role.PETITIONER, "陈大山", VALID_IDS[1]), (Party.Role.RESPONDENT, "李小河", "")]
     assert AuditRecord.objects.get(action="import.ledger").details["rows"] == 2
@@ -263,7 +308,11 @@ def test_a_file_that_is_not_xlsx_is_refused_at_upload(org, people):
 
 
 def test_the_worker_runs_queued_jobs_once_each(org, people):
-    job = do_submit_import(people["clerk"], kind="households", file=upload(workbook(HOUSEHOLD_HEADER, [["东村", "东村第一网格", "陈", "1号", 2, ""]])))
+    job = do_submit_import(
+        people["clerk"],
+        kind="households",
+        file=upload(workbook(HOUSEHOLD_HEADER, [["东村", "东村第一网格", "陈", "1号", 2, ""]])),
+    )
     assert job.status == "queued"
     assert run_queued_imports() == 1 and run_queued_imports() == 0
     job.refresh_from_db()
@@ -293,7 +342,16 @@ def test_the_ledger_export_has_the_township_layout(client, org, people, mediator
     assert rows[1][3] == f"统计期间：{DAY.year}年{DAY.month}月{DAY.day}日至{TODAY.year}年{TODAY.month}月{TODAY.day}日"
     assert rows[2][:8] == ["序号", "案件编号", "排查日期", "村（社区）", "纠纷类型", "风险等级", "当事人", "身份证号"]
     case = Case.objects.get()
-    assert rows[3][:8] == [1, case.number, dt.datetime.combine(DAY, dt.time()), "东村", "邻里纠纷", "中", "陈大山", VALID_IDS[1]]
+    assert rows[3][:8] == [
+        1,
+        case.number,
+        dt.datetime.combine(DAY, dt.time()),
+        "东村",
+        "邻里纠纷",
+        "中",
+        "陈大山",
+        VALID_IDS[1],
+    ]
     assert rows[3][9:13] == ["李小河", "两户因排水沟发生争执", "刘调解", "已登记"]
     audit = AuditRecord.objects.get(action="export.ledger")
     assert audit.actor == people["director"] and audit.details["rows"] == 1
@@ -312,20 +370,48 @@ def test_export_then_reimport_of_the_ledger_gives_the_same_rows(client, org, peo
     job = run_import(do_submit_import(people["clerk"], kind="ledger", file=upload(content)))
     assert job.status == "done" and job.written_rows == 3
     again = values(read(client.get("/excel/export/ledger.xlsx")))
-    without_numbers = lambda rows: [r[:1] + r[2:] for r in rows[2:]]  # noqa: E731 (case numbers are new)
+    without_numbers = lambda rows: [r[:1] + r[2:] for r in rows[2:]]
     assert without_numbers(again) == without_numbers(exported) and len(again) == 6
 
 
 def test_the_visit_log_export_lists_each_visit_of_the_period(client, org, people, visitor):
     households(org, 2)
-    imported(people["clerk"], "visits", VISIT_HEADER, [["户主0", "东村0号", DAY, "周网格", "发现隐患", "院墙开裂"],
-                                                      ["户主1", "东村1号", DAY - dt.timedelta(days=400), "周网格", "未发现问题", ""]])
+    imported(
+        people["clerk"],
+        "visits",
+        VISIT_HEADER,
+        [
+            ["户主0", "东村0号", DAY, "周网格", "发现隐患", "院墙开裂"],
+            ["户主1", "东村1号", DAY - dt.timedelta(days=400), "周网格", "未发现问题", ""],
+        ],
+    )
     client.force_login(people["mediator"])  # a grid worker: their grid
     response = client.get("/excel/export/visits.xlsx", {"start": (DAY - dt.timedelta(days=30)).isoformat()})
     rows = values(read(response))
     assert rows[0][0] == "东村第一网格入户走访情况登记表" and rows[1][0] == "填报单位：东村第一网格"
-    assert rows[2] == ["序号", "走访日期", "村（社区）", "网格", "户主姓名", "住址", "走访人", "走访情况", "情况记录", "案件编号"]
-    assert rows[3][:9] == [1, dt.datetime.combine(DAY, dt.time()), "东村", "东村第一网格", "户主0", "东村0号", "周网格", "发现隐患", "院墙开裂"]
+    assert rows[2] == [
+        "序号",
+        "走访日期",
+        "村（社区）",
+        "网格",
+        "户主姓名",
+        "住址",
+        "走访人",
+        "走访情况",
+        "情况记录",
+        "案件编号",
+    ]
+    assert rows[3][:9] == [
+        1,
+        dt.datetime.combine(DAY, dt.time()),
+        "东村",
+        "东村第一网格",
+        "户主0",
+        "东村0号",
+        "周网格",
+        "发现隐患",
+        "院墙开裂",
+    ]
     assert len(rows) == 4
     assert AuditRecord.objects.get(action="export.visits").details["rows"] == 1
 
@@ -364,7 +450,13 @@ def test_a_template_reimports_as_an_empty_file_with_the_right_header(client, org
 
 
 def test_anonymous_users_are_sent_to_login(client, org):
-    for url in ["/excel/", "/excel/jobs/1/", "/excel/export/ledger.xlsx", "/excel/export/visits.xlsx", "/excel/template/households.xlsx"]:
+    for url in [
+        "/excel/",
+        "/excel/jobs/1/",
+        "/excel/export/ledger.xlsx",
+        "/excel/export/visits.xlsx",
+        "/excel/template/households.xlsx",
+    ]:
         response = client.get(url)
         assert response.status_code == 302 and response["Location"].startswith("/accounts/login/"), url
 
@@ -409,7 +501,12 @@ def test_the_progress_fragment_shows_the_report_of_a_rejected_job(client, org, p
     client.force_login(people["director"])
     fragment = client.get(f"/excel/jobs/{job.pk}/", HTTP_HX_REQUEST="true").content.decode()
     assert fragment.startswith('<section class="card job-status"') and "hx-trigger" not in fragment
-    assert "第2行" in fragment and "家庭人口" in fragment and "“多”不是整数" in fragment and "数据库未做任何改动" in fragment
+    assert (
+        "第2行" in fragment
+        and "家庭人口" in fragment
+        and "“多”不是整数" in fragment
+        and "数据库未做任何改动" in fragment
+    )
 
 
 def test_the_progress_bar_follows_a_running_job(client, org, people):
@@ -477,7 +574,9 @@ def test_the_reader_takes_shared_strings_dates_and_gaps_as_excel_writes_them():
         for name in source.namelist():
             data = source.read(name)
             if name == "xl/worksheets/sheet1.xml":
-                data = data.replace(b't="inlineStr"><is><t>\xe6\x88\xb7\xe4\xb8\xbb\xe5\xa7\x93\xe5\x90\x8d</t></is>', b't="s"><v>0</v>')
+                data = data.replace(
+                    b't="inlineStr"><is><t>\xe6\x88\xb7\xe4\xb8\xbb\xe5\xa7\x93\xe5\x90\x8d</t></is>', b't="s"><v>0</v>'
+                )
                 data = data.replace('t="inlineStr"><is><t>第四行</t></is>'.encode(), b't="s"><v>1</v>')
             target.writestr(name, data)
         target.writestr("xl/sharedStrings.xml", (

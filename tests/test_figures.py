@@ -27,12 +27,17 @@ from django.http import QueryDict
 from jiefen.audit.models import AuditRecord
 from jiefen.cases import queries as case_queries
 from jiefen.cases.actions import do_case_action, do_record_contact
-from jiefen.cases.actions.workflow import (
-    do_accept_case, do_assign_case, do_close_case, do_correct_place, do_reply_case, do_request_review,
-    do_sign_for_case,
-)
 from jiefen.cases.forms import CaseFilterForm
 from jiefen.cases.models import Channel, Event
+from jiefen.cases.steps import (
+    do_accept_case,
+    do_assign_case,
+    do_close_case,
+    do_correct_place,
+    do_reply_case,
+    do_request_review,
+    do_sign_for_case,
+)
 from jiefen.figures import counting, queries
 
 from .factories import register
@@ -134,7 +139,9 @@ def test_each_figure_of_may_is_what_the_cases_say(people, may):
     stock = data["stock"]
     assert (stock["open_start"], stock["received"], stock["closed"], stock["open_end"]) == (3, 3, 1, 5)
     assert [b["value"] for b in stock["backlog_by_age"]] == [2, 2, 0, 1]
-    assert data["sentence"] == "2026年5月1日至2026年5月31日，受理信访事项和矛盾纠纷 3 件 11 人次，办结 1 件，化解 1 件。"
+    assert (
+        data["sentence"] == "2026年5月1日至2026年5月31日，受理信访事项和矛盾纠纷 3 件 11 人次，办结 1 件，化解 1 件。"
+    )
 
 
 def test_every_figure_links_to_exactly_the_cases_behind_it(people, may):

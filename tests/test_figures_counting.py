@@ -6,10 +6,14 @@ from zoneinfo import ZoneInfo
 import time_machine
 
 from jiefen.cases.actions import do_record_contact
-from jiefen.cases.actions.workflow import (
-    do_accept_case, do_assign_case, do_close_case, do_reply_case, do_sign_for_case,
-)
 from jiefen.cases.models import Channel
+from jiefen.cases.steps import (
+    do_accept_case,
+    do_assign_case,
+    do_close_case,
+    do_reply_case,
+    do_sign_for_case,
+)
 from jiefen.figures import counting
 from jiefen.figures.models import DailyFigure, HandlingDays, MonthFigure
 
@@ -51,7 +55,13 @@ def test_registering_and_closing_a_case_moves_the_figures_and_matches_a_recount(
     assert not DailyFigure.objects.filter(unit_id=0).exclude(received=0, contacts=0, persons=0).exists()
     closed = DailyFigure.objects.get(day=dt.date(2026, 3, 20))
     # Accepted on day 18, after the 15-day acceptance clock ran out: closed, but not on time.
-    assert (closed.closed, closed.closed_on_time, closed.resolved, closed.closed_single, closed.handling_days) == (1, 0, 1, 0, 18)
+    assert (closed.closed, closed.closed_on_time, closed.resolved, closed.closed_single, closed.handling_days) == (
+        1,
+        0,
+        1,
+        0,
+        18,
+    )
     month = MonthFigure.objects.get()
     assert (month.received, month.closed, month.persons) == (1, 1, 5)
     assert HandlingDays.objects.get().days == 18

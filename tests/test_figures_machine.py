@@ -13,7 +13,8 @@ from zoneinfo import ZoneInfo
 
 import time_machine
 from django.db import transaction
-from hypothesis import HealthCheck, event, given, settings, strategies as st
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
 
 from jiefen.cases.actions import ActionError, do_case_action
 from jiefen.cases.models import Case, Channel
@@ -89,10 +90,16 @@ def attempt(people, org, case, step, day, flip):
         pass
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(steps=st.lists(
-    st.tuples(st.integers(0, 3), st.sampled_from(STEPS), st.integers(0, 20), st.integers(0, 5)), min_size=12, max_size=50,
-))
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
+@given(
+    steps=st.lists(
+        st.tuples(st.integers(0, 3), st.sampled_from(STEPS), st.integers(0, 20), st.integers(0, 5)),
+        min_size=12,
+        max_size=50,
+    )
+)
 def test_the_aggregates_equal_a_recount_after_any_sequence_of_actions(people, org, steps):
     try:
         with transaction.atomic():

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from jiefen.audit.models import AuditRecord
-from jiefen.cases.actions.workflow import do_accept_case
+from jiefen.cases.steps import do_accept_case
 from jiefen.figures.models import AnalysisMeeting, MeetingDecision
 from jiefen.org.models import Role
 
@@ -55,7 +55,9 @@ def test_the_figures_page_requires_login(client):
 
 
 def test_a_leader_sees_the_figures_of_the_township_with_definitions_and_links(client, people, cases):
-    response = login(client, people["leader"]).get(reverse("figures:dashboard"), {"start": "2026-05-01", "end": "2026-05-31"})
+    response = login(client, people["leader"]).get(
+        reverse("figures:dashboard"), {"start": "2026-05-01", "end": "2026-05-31"}
+    )
     assert response.status_code == 200
     page = response.content.decode()
     assert "受理信访事项和矛盾纠纷 2 件 4 人次" in page
@@ -66,7 +68,9 @@ def test_a_leader_sees_the_figures_of_the_township_with_definitions_and_links(cl
 
 
 def test_an_outsider_sees_only_their_own_township(client, people, cases):
-    response = login(client, people["outsider"]).get(reverse("figures:dashboard"), {"start": "2026-05-01", "end": "2026-05-31"})
+    response = login(client, people["outsider"]).get(
+        reverse("figures:dashboard"), {"start": "2026-05-01", "end": "2026-05-31"}
+    )
     assert response.status_code == 200
     assert "受理信访事项和矛盾纠纷 0 件 0 人次" in response.content.decode()
 
@@ -76,13 +80,17 @@ def test_handlers_get_403_on_the_figures_page(client, people):
 
 
 def test_a_period_that_ends_before_it_starts_is_refused_in_chinese(client, people):
-    response = login(client, people["leader"]).get(reverse("figures:dashboard"), {"start": "2026-05-31", "end": "2026-05-01"})
+    response = login(client, people["leader"]).get(
+        reverse("figures:dashboard"), {"start": "2026-05-31", "end": "2026-05-01"}
+    )
     assert response.status_code == 400
     assert "结束日期不能早于开始日期" in response.content.decode()
 
 
 def test_the_county_supervisor_sees_the_townships_side_by_side(client, people, cases):
-    response = login(client, people["supervisor"]).get(reverse("figures:dashboard"), {"start": "2026-05-01", "end": "2026-05-31"})
+    response = login(client, people["supervisor"]).get(
+        reverse("figures:dashboard"), {"start": "2026-05-01", "end": "2026-05-31"}
+    )
     assert response.status_code == 200
     page = response.content.decode()
     assert "各乡镇（街道）对比" in page and 'data-place="白水镇"' in page

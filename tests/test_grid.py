@@ -5,25 +5,38 @@ import datetime as dt
 from types import SimpleNamespace
 
 import pytest
-from django.urls import reverse
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from jiefen.audit.models import AuditRecord
 from jiefen.cases.access import cases_for
 from jiefen.cases.actions import ActionError
-from jiefen.cases.actions.workflow import (
-    do_accept_case, do_assign_case, do_close_case, do_record_agreement, do_record_mediation_failure,
-    do_record_mediation_session, do_refer_case, do_sign_for_case,
-)
 from jiefen.cases.models import Case, Channel, LegalClass, Party, Status
 from jiefen.cases.queries import case_list
+from jiefen.cases.steps import (
+    do_accept_case,
+    do_assign_case,
+    do_close_case,
+    do_record_agreement,
+    do_record_mediation_failure,
+    do_record_mediation_session,
+    do_refer_case,
+    do_sign_for_case,
+)
 from jiefen.grid import queries
 from jiefen.grid.access import key_people_for
 from jiefen.grid.actions import (
-    do_add_household, do_add_visitor, do_create_campaign, do_list_key_person, do_record_dispute,
-    do_record_household_visit, do_record_key_person_visit, do_unlist_key_person, do_update_household,
+    do_add_household,
+    do_add_visitor,
+    do_create_campaign,
+    do_list_key_person,
+    do_record_dispute,
+    do_record_household_visit,
+    do_record_key_person_visit,
+    do_unlist_key_person,
+    do_update_household,
     do_update_visitor,
 )
 from jiefen.grid.models import DisputeRecord, Finding, Household, HouseholdVisit, KeyPerson, KeyPersonVisit, Visitor
@@ -66,12 +79,12 @@ def visit(people, grid, household, day=None, finding=Finding.NOTHING, note="", u
 
 def dispute_from(people, grid, household, **extra):
     v = visit(people, grid, household, finding=Finding.DISPUTE)
-    fields = dict(
-        dispute_kind="neighbour", risk_level="medium", request="两户因宅基地边界砌墙发生争执，要求拆除围墙",
-        parties=[{"name": household.head_name, "phone": "13800138000"},
+    fields = {
+        "dispute_kind": "neighbour", "risk_level": "medium", "request": "两户因宅基地边界砌墙发生争执，要求拆除围墙",
+        "parties": [{"name": household.head_name, "phone": "13800138000"},
                  {"role": Party.Role.RESPONDENT, "name": "邻居老王"}],
-        mediator=grid.elder,
-    )
+        "mediator": grid.elder,
+    }
     fields.update(extra)
     return v, do_record_dispute(people["mediator"], visit=v, **fields)
 
@@ -83,7 +96,9 @@ def audit(action):
 # ---- households and the register ----
 
 def test_a_grid_worker_adds_a_household_to_own_grid_with_an_audit_record(org, people, grid):
-    household = do_add_household(people["mediator"], grid=grid.unit, head_name="李大树", address="东村1组9号", members=4)
+    household = do_add_household(
+        people["mediator"], grid=grid.unit, head_name="李大树", address="东村1组9号", members=4
+    )
     assert (household.village, household.centre) == (org["village_a"], org["town"])
     assert audit("household.add").filter(object_ref=str(household), actor=people["mediator"]).count() == 1
 
@@ -211,7 +226,9 @@ def test_the_dispute_case_goes_through_mediation_to_closure(org, people, grid):
     do_assign_case(people["leader"], case, expected_version=case.version, unit=org["village_a"])
     do_sign_for_case(people["mediator"], case, expected_version=case.version)
     do_record_mediation_session(people["mediator"], case, held_on=TODAY(), place="东村调解室", minutes="双方各退一步")
-    do_record_agreement(people["mediator"], case, expected_version=case.version, terms="围墙后移0.5米", signed_on=TODAY())
+    do_record_agreement(
+        people["mediator"], case, expected_version=case.version, terms="围墙后移0.5米", signed_on=TODAY()
+    )
     do_close_case(people["mediator"], case, expected_version=case.version, resolved=True)
     assert Case.objects.get(pk=case.pk).status == Status.CLOSED
     assert queries.ledger(people["leader"], status="agreed").get() == entry
@@ -234,12 +251,12 @@ def test_a_refused_dispute_leaves_no_case_no_ledger_row_and_no_audit_record(peop
     v = visit(people, grid, grid.first[1], finding=Finding.DISPUTE)
     before = Case.objects.count(), AuditRecord.objects.count()
     for fields, message in (
-        (dict(dispute_kind="nonsense", risk_level="low", request="x", parties=[{"name": "甲"}]), "纠纷类型"),
-        (dict(dispute_kind="land", risk_level="extreme", request="x", parties=[{"name": "甲"}]), "风险等级"),
-        (dict(dispute_kind="land", risk_level="low", request=" ", parties=[{"name": "甲"}]), "纠纷情况"),
-        (dict(dispute_kind="land", risk_level="low", request="x", parties=[]), "当事人"),
-        (dict(dispute_kind="land", risk_level="low", request="x", parties=[{"name": "甲"}],
-              found_on=TODAY() + dt.timedelta(days=2)), "不能晚于今天"),
+        ({"dispute_kind": "nonsense", "risk_level": "low", "request": "x", "parties": [{"name": "甲"}]}, "纠纷类型"),
+        ({"dispute_kind": "land", "risk_level": "extreme", "request": "x", "parties": [{"name": "甲"}]}, "风险等级"),
+        ({"dispute_kind": "land", "risk_level": "low", "request": " ", "parties": [{"name": "甲"}]}, "纠纷情况"),
+        ({"dispute_kind": "land", "risk_level": "low", "request": "x", "parties": []}, "当事人"),
+        ({"dispute_kind": "land", "risk_level": "low", "request": "x", "parties": [{"name": "甲"}],
+              "found_on": TODAY() + dt.timedelta(days=2)}, "不能晚于今天"),
     ):
         with pytest.raises(ActionError, match=message):
             do_record_dispute(people["mediator"], visit=v, **fields)
@@ -330,7 +347,7 @@ def test_a_campaign_shows_visits_disputes_mediated_and_resolved_per_village(org,
     visit(people, grid, grid.first[1], day=days_ago(3))
     _v, agreed = dispute_from(people, grid, grid.first[2])
     _v, failed = dispute_from(people, grid, grid.first[3])
-    _v, pending = dispute_from(people, grid, grid.first[4])
+    _v, _pending = dispute_from(people, grid, grid.first[4])
     for entry, result in ((agreed, "agree"), (failed, "fail")):
         case = entry.case
         do_accept_case(people["leader"], case, expected_version=case.version)
@@ -354,10 +371,10 @@ def test_a_campaign_shows_visits_disputes_mediated_and_resolved_per_village(org,
 
 def test_a_campaign_needs_villages_of_the_centre_and_sensible_dates(org, people):
     for fields, message in (
-        (dict(starts_on=TODAY(), ends_on=days_ago(1), villages=[org["village_a"]]), "结束日期"),
-        (dict(starts_on=TODAY(), ends_on=TODAY(), villages=[]), "至少选择"),
-        (dict(starts_on=TODAY(), ends_on=TODAY(), villages=[org["other_village"]]), "本乡镇"),
-        (dict(starts_on=TODAY(), ends_on=TODAY(), villages=[org["village_a"]], target_coverage=120), "0至100"),
+        ({"starts_on": TODAY(), "ends_on": days_ago(1), "villages": [org["village_a"]]}, "结束日期"),
+        ({"starts_on": TODAY(), "ends_on": TODAY(), "villages": []}, "至少选择"),
+        ({"starts_on": TODAY(), "ends_on": TODAY(), "villages": [org["other_village"]]}, "本乡镇"),
+        ({"starts_on": TODAY(), "ends_on": TODAY(), "villages": [org["village_a"]], "target_coverage": 120}, "0至100"),
     ):
         with pytest.raises(ActionError, match=message):
             do_create_campaign(people["leader"], name="专项行动", **fields)
@@ -390,7 +407,9 @@ def test_a_key_person_visit_moves_the_next_visit_due(people, grid, key_person):
     assert key_person.last_visited_on == days_ago(2)
     assert key_person.next_visit_due == days_ago(2) + dt.timedelta(days=30)
     # A visit entered late does not move the plan back.
-    do_record_key_person_visit(people["director"], key_person, visited_on=days_ago(20), visitor=grid.worker, note="补录")
+    do_record_key_person_visit(
+        people["director"], key_person, visited_on=days_ago(20), visitor=grid.worker, note="补录"
+    )
     key_person.refresh_from_db()
     assert key_person.last_visited_on == days_ago(2) and KeyPersonVisit.objects.count() == 2
     assert not queries.key_people(people["director"])[0].overdue

@@ -12,7 +12,11 @@ from django.utils import timezone
 from jiefen.audit.models import AuditRecord
 from jiefen.cases.models import Case, Channel, Status
 from jiefen.grid.actions import (
-    do_add_household, do_add_visitor, do_create_campaign, do_list_key_person, do_record_household_visit,
+    do_add_household,
+    do_add_visitor,
+    do_create_campaign,
+    do_list_key_person,
+    do_record_household_visit,
     do_update_household,
 )
 from jiefen.grid.models import Campaign, DisputeRecord, Finding, Household, HouseholdVisit, KeyPerson, Visitor
@@ -237,10 +241,17 @@ def test_a_visitor_is_registered_through_the_page(client, people, world):
 
 def test_a_campaign_is_started_and_shows_its_figures(client, people, org, world):
     login(client, people["director"])
-    response = client.post(reverse("grid:campaign_new"), {
-        "name": "春节前大化解", "starts_on": TODAY().isoformat(), "ends_on": (TODAY() + dt.timedelta(days=30)).isoformat(),
-        "villages": [org["village_a"].pk, org["village_b"].pk], "target_coverage": 95, "target_resolution": 90,
-    })
+    response = client.post(
+        reverse("grid:campaign_new"),
+        {
+            "name": "春节前大化解",
+            "starts_on": TODAY().isoformat(),
+            "ends_on": (TODAY() + dt.timedelta(days=30)).isoformat(),
+            "villages": [org["village_a"].pk, org["village_b"].pk],
+            "target_coverage": 95,
+            "target_resolution": 90,
+        },
+    )
     campaign = Campaign.objects.get(name="春节前大化解")
     assert response.status_code == 302 and response.url == reverse("grid:campaign_detail", args=[campaign.pk])
     page = client.get(response.url).content.decode()

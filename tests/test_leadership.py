@@ -11,18 +11,33 @@ from django.utils import timezone
 
 from jiefen.audit.models import AuditRecord
 from jiefen.cases.actions import ActionError, do_case_action
-from jiefen.cases.actions.leadership import (
-    do_add_measure, do_add_task_force_member, do_assign_owner, do_designate_hard_case, do_provide_dossier_item,
-    do_remove_owner, do_review_measure,
-)
-from jiefen.cases.actions.workflow import (
-    do_accept_case, do_assign_case, do_close_case, do_reply_case, do_sign_for_case,
-)
 from jiefen.cases.models import Case, Channel, Contact, Event, Status
+from jiefen.cases.steps import (
+    do_accept_case,
+    do_assign_case,
+    do_close_case,
+    do_reply_case,
+    do_sign_for_case,
+)
 from jiefen.leadership.models import (
-    CaseOwner, DossierRequirement, HardCase, LeaderVisit, StabilisationMeasure, TaskForceMember, VisitCase,
+    CaseOwner,
+    DossierRequirement,
+    HardCase,
+    LeaderVisit,
+    StabilisationMeasure,
+    TaskForceMember,
+    VisitCase,
 )
 from jiefen.leadership.rules import missing_parts
+from jiefen.leadership.steps import (
+    do_add_measure,
+    do_add_task_force_member,
+    do_assign_owner,
+    do_designate_hard_case,
+    do_provide_dossier_item,
+    do_remove_owner,
+    do_review_measure,
+)
 from jiefen.leadership.visits import do_record_visit
 from jiefen.org.models import Role
 
@@ -270,7 +285,9 @@ def test_a_dossier_file_is_checked_by_content_and_a_refused_one_leaves_nothing(o
 def test_a_dossier_document_must_be_of_this_case_and_something_must_be_given(org, people):
     case = replied_case(org, people)
     other = register(people["clerk"], village=org["village_a"], request="另一事项")
-    do_case_action(people["leader"], other, "document", title="照片", file=SimpleUploadedFile("a.pdf", b"%PDF-1.4 scan"))
+    do_case_action(
+        people["leader"], other, "document", title="照片", file=SimpleUploadedFile("a.pdf", b"%PDF-1.4 scan")
+    )
     designate(case, people["leader"])
     requirement = DossierRequirement.objects.first()
     with pytest.raises(ActionError, match="本案"):
@@ -302,13 +319,13 @@ def test_each_leadership_action_writes_exactly_one_event_and_one_audit_record(or
     case = replied_case(org, people)
     requirement = DossierRequirement.objects.first()
     steps = [
-        ("assign_owner", dict(leader=people["leader"])),
-        ("designate_hard_case", dict(expected_version=None, kind="backlog", reason="久拖未决")),
-        ("add_task_force_member", dict(person=people["handler"], role=TaskForceMember.Role.HEAD)),
-        ("add_measure", dict(text="走访", person=people["handler"], review_on=TODAY())),
-        ("review_measure", dict(measure=None, note="稳定", next_review_on=TODAY() + dt.timedelta(days=3))),
-        ("provide_dossier_item", dict(requirement=requirement, note="已归档")),
-        ("remove_owner", dict(leader=people["leader"], reason="调整")),
+        ("assign_owner", {"leader": people["leader"]}),
+        ("designate_hard_case", {"expected_version": None, "kind": "backlog", "reason": "久拖未决"}),
+        ("add_task_force_member", {"person": people["handler"], "role": TaskForceMember.Role.HEAD}),
+        ("add_measure", {"text": "走访", "person": people["handler"], "review_on": TODAY()}),
+        ("review_measure", {"measure": None, "note": "稳定", "next_review_on": TODAY() + dt.timedelta(days=3)}),
+        ("provide_dossier_item", {"requirement": requirement, "note": "已归档"}),
+        ("remove_owner", {"leader": people["leader"], "reason": "调整"}),
     ]
     for action, fields in steps:
         if "expected_version" in fields:
@@ -358,7 +375,9 @@ def test_the_steps_are_taken_through_the_case_page(client, org, people):
     response = post("add_measure", text="每周电话回访", person_name="村调解员", review_on=TODAY().isoformat())
     assert response.status_code == 302 and StabilisationMeasure.objects.filter(person_name="村调解员").exists()
     requirement = DossierRequirement.objects.first()
-    response = post("provide_dossier_item", requirement=requirement.pk, file=SimpleUploadedFile("登记表.pdf", b"%PDF-1.4"))
+    response = post(
+        "provide_dossier_item", requirement=requirement.pk, file=SimpleUploadedFile("登记表.pdf", b"%PDF-1.4")
+    )
     assert response.status_code == 302 and case.documents.filter(title=requirement.name).exists()
 
 
@@ -393,8 +412,14 @@ def test_case_page_permissions_for_the_leadership_steps(client, org, people):
 # ---- leaders' visits (下访) ----
 
 def visit_post(org, people, **overrides):
-    data = {"leader": people["leader"].pk, "visited_on": TODAY().isoformat(), "village": org["village_a"].pk,
-            "people_met": "东村两委干部、群众代表8人", "head_count": "8", "matters": "反映村道破损、灌溉渠堵塞、工资拖欠"}
+    data = {
+        "leader": people["leader"].pk,
+        "visited_on": TODAY().isoformat(),
+        "village": org["village_a"].pk,
+        "people_met": "东村两委干部、群众代表8人",
+        "head_count": "8",
+        "matters": "反映村道破损、灌溉渠堵塞、工资拖欠",
+    }
     data.update(overrides)
     return data
 
@@ -428,11 +453,21 @@ def test_a_matter_heard_on_a_visit_opens_a_case_in_one_step(client, org, people)
     visit = make_visit(org, people, day=TODAY() - dt.timedelta(days=2))
     from jiefen.cases.models import Category
 
-    response = login(client, people["leader"]).post(reverse("leadership:visit_open_case", args=[visit.pk]), {
-        "case-kind": "petition", "case-legal_class": "claim", "case-category": Category.objects.get(name="劳动工资").pk,
-        "case-request": "要求结清拖欠的工资", "case-facts": "", "case-head_count": "2",
-        "party-role": "petitioner", "party-name": "陈大山", "party-id_number": VALID_IDS[0], "party-phone": "13800138000",
-    })
+    response = login(client, people["leader"]).post(
+        reverse("leadership:visit_open_case", args=[visit.pk]),
+        {
+            "case-kind": "petition",
+            "case-legal_class": "claim",
+            "case-category": Category.objects.get(name="劳动工资").pk,
+            "case-request": "要求结清拖欠的工资",
+            "case-facts": "",
+            "case-head_count": "2",
+            "party-role": "petitioner",
+            "party-name": "陈大山",
+            "party-id_number": VALID_IDS[0],
+            "party-phone": "13800138000",
+        },
+    )
     case = Case.objects.get()
     assert response.status_code == 302 and response.url == reverse("case_detail", args=[case.number])
     assert case.channel == Channel.VISIT and case.receiving_leader == people["leader"]

@@ -20,8 +20,8 @@ unit tree and personas (built once per test by the `people` fixture). A passing 
 failing one spends up to five minutes shrinking to a short example, which is worth the wait.
 """
 
-import os
 import datetime as dt
+import os
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -31,15 +31,22 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.http import Http404
-from hypothesis import HealthCheck, event, settings, strategies as st
+from hypothesis import HealthCheck, event, settings
+from hypothesis import strategies as st
 from hypothesis.stateful import (
-    RuleBasedStateMachine, initialize, invariant, precondition, rule, run_state_machine_as_test,
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
 )
 
 from jiefen.audit.models import AuditRecord
-from jiefen.cases import access, transitions
+from jiefen.cases import access
 from jiefen.cases.actions import ActionError, CaseChanged, do_case_action
 from jiefen.cases.models import Case, Contact, Deadline, Document, Event, LegalClass, Recusal, ReplyOutcome
+from jiefen.cases.steps import registry as transitions
 
 from . import clock_oracle as oracle
 from .factories import register
@@ -94,7 +101,7 @@ WEIGHT = {
 }
 
 # Steps that move the version; every row of one action agrees (checked in the test below).
-VERSIONED = {t.action for t in transitions.TRANSITIONS if t.versioned}
+VERSIONED = {t.action for t in transitions.transitions() if t.versioned}
 
 
 def ancestors(unit):
@@ -270,7 +277,8 @@ class LifecycleMachine(RuleBasedStateMachine):
 
     def legal_steps(self, m):
         return sorted(
-            {t.action for t in transitions.TRANSITIONS if m.kind in t.kinds and m.status in t.sources} & set(LIFECYCLE)
+            {t.action for t in transitions.transitions() if m.kind in t.kinds and m.status in t.sources}
+            & set(LIFECYCLE)
         )
 
     def may_take(self, who, m, action, case):
@@ -546,9 +554,11 @@ class LifecycleMachine(RuleBasedStateMachine):
             expected = Http404
         elif who == "supervisor":
             expected = PermissionDenied
-        elif t is None or not transitions.role_may(user, self.fetch(m), t):
-            expected = ActionError
-        elif not self.preconditions_hold(action, f, m, who):
+        elif (
+            t is None
+            or not transitions.role_may(user, self.fetch(m), t)
+            or not self.preconditions_hold(action, f, m, who)
+        ):
             expected = ActionError
         else:
             expected = None
@@ -610,7 +620,7 @@ class LifecycleMachine(RuleBasedStateMachine):
         after = self.world()
         assert len(after["events"]) == len(before["events"]) + 1
         for key in ("cases", "deadlines", "events", "co_units", "recusals"):
-            others = lambda rows: [r for r in rows if r["case_id"] != m.pk]  # noqa: E731
+            others = lambda rows: [r for r in rows if r["case_id"] != m.pk]
             assert others(after[key]) == others(before[key]), f"{action} on one case changed another case's {key}"
 
     def world(self):
@@ -694,7 +704,7 @@ class LifecycleMachine(RuleBasedStateMachine):
     def case_matches(self, m):
         case = Case.objects.get(pk=m.pk)
         assert (case.status, case.version, case.accepted_on) == (m.status, m.version, m.accepted_on), m.number
-        unit_pk = lambda key: self.org[key].pk if key else None  # noqa: E731
+        unit_pk = lambda key: self.org[key].pk if key else None
         units = (case.responsible_unit_id, case.pending_unit_id)
         assert units == (unit_pk(m.responsible), unit_pk(m.pending)), m.number
         assert set(case.co_units.values_list("pk", flat=True)) == {unit_pk(u) for u in m.co_units}, m.number
@@ -731,8 +741,8 @@ def media_root(settings, tmp_path):
 def test_every_row_of_an_action_agrees_on_versioning_and_every_action_can_be_dispatched():
     from jiefen.cases.actions import ACTION_FUNCTIONS
 
-    for action in transitions.ACTIONS:
-        assert len({t.versioned for t in transitions.TRANSITIONS if t.action == action}) == 1, action
+    for action in transitions.codes():
+        assert len({t.versioned for t in transitions.transitions() if t.action == action}) == 1, action
         assert action in ACTION_FUNCTIONS, action
 
 
@@ -758,7 +768,7 @@ def on(day):
 
 def _in_rereview(org, people):
     """A petition registered 03-02 whose re-review was requested on 06-01."""
-    from jiefen.cases.actions import workflow as w
+    from jiefen.cases import steps as w
 
     leader, d = people["leader"], dt.date.fromisoformat
     with on("2026-03-02"):
@@ -784,7 +794,7 @@ def _trace(case):
 
 
 def test_a_hearing_cannot_start_before_the_rereview_request_nor_end_before_it_started(org, people):
-    from jiefen.cases.actions.workflow import do_end_hearing, do_start_hearing
+    from jiefen.cases.steps import do_end_hearing, do_start_hearing
 
     case = _in_rereview(org, people)
     leader, d = people["leader"], dt.date.fromisoformat
@@ -804,7 +814,7 @@ def test_a_hearing_cannot_start_before_the_rereview_request_nor_end_before_it_st
 
 
 def test_a_rereview_decision_during_a_hearing_is_not_served_before_the_request(org, people):
-    from jiefen.cases.actions.workflow import do_decide_rereview, do_start_hearing
+    from jiefen.cases.steps import do_decide_rereview, do_start_hearing
 
     case = _in_rereview(org, people)
     with on("2026-06-10"):
@@ -817,7 +827,7 @@ def test_a_rereview_decision_during_a_hearing_is_not_served_before_the_request(o
 
 
 def test_a_step_entered_after_the_fact_cannot_predate_the_last_change_of_status(org, people):
-    from jiefen.cases.actions.workflow import do_accept_case, do_assign_case
+    from jiefen.cases.steps import do_accept_case, do_assign_case
 
     with on("2026-03-02"):
         case = register(people["clerk"], village=org["village_a"])
@@ -831,7 +841,7 @@ def test_a_step_entered_after_the_fact_cannot_predate_the_last_change_of_status(
 
 
 def test_a_back_dated_step_cannot_end_a_clock_before_it_started(org, people):
-    from jiefen.cases.actions.workflow import do_accept_case, do_assign_case, do_sign_for_case, do_start_hearing
+    from jiefen.cases.steps import do_accept_case, do_assign_case, do_sign_for_case, do_start_hearing
 
     case = _in_rereview(org, people)
     with on("2026-06-10"):

@@ -10,12 +10,19 @@ from pypdf import PdfReader
 
 from jiefen.audit.models import AuditRecord
 from jiefen.cases.actions import ActionError
-from jiefen.cases.actions.workflow import (
-    do_accept_case, do_assign_case, do_close_case, do_follow_up_agreement, do_record_agreement,
-    do_record_mediation_failure, do_record_mediation_session, do_refer_case, do_sign_for_case,
-)
 from jiefen.cases.models import Case, Category, Event, Party, Status
 from jiefen.cases.notices import available_notices, render_notice
+from jiefen.cases.steps import (
+    do_accept_case,
+    do_assign_case,
+    do_close_case,
+    do_follow_up_agreement,
+    do_record_agreement,
+    do_record_mediation_failure,
+    do_record_mediation_session,
+    do_refer_case,
+    do_sign_for_case,
+)
 from jiefen.grid.models import Visitor
 
 from .factories import VALID_IDS, register
@@ -34,8 +41,12 @@ def text_of(pdf):
 def dispute(org, people):
     """A neighbours' dispute between 陈大山 and 李小河, assigned to 东村 and being mediated."""
     case = register(
-        people["clerk"], village=org["village_a"], kind=Case.Kind.DISPUTE, category=Category.objects.get(name="邻里纠纷"),
-        request="邻居院墙越界，要求拆除并赔偿", facts="李小河新砌院墙越过宅基地界线约一米，压占陈大山菜地。",
+        people["clerk"],
+        village=org["village_a"],
+        kind=Case.Kind.DISPUTE,
+        category=Category.objects.get(name="邻里纠纷"),
+        request="邻居院墙越界，要求拆除并赔偿",
+        facts="李小河新砌院墙越过宅基地界线约一米，压占陈大山菜地。",
         parties=[
             {"name": "陈大山", "id_number": VALID_IDS[0], "phone": "13800138000", "address": "东村1组"},
             {"name": "李小河", "id_number": VALID_IDS[1], "role": Party.Role.RESPONDENT, "address": "东村1组"},
@@ -114,7 +125,9 @@ def test_a_session_is_recorded_through_the_page(client, org, people, dispute, li
 
 
 def test_the_agreement_keeps_facts_terms_performance_and_the_sessions_mediators(org, people, dispute, liu):
-    do_record_mediation_session(people["mediator"], dispute, held_on=TODAY, visitors=[liu], mediators="王五老", minutes="调解")
+    do_record_mediation_session(
+        people["mediator"], dispute, held_on=TODAY, visitors=[liu], mediators="王五老", minutes="调解"
+    )
     agreed(people, dispute)
     event = Event.objects.get(kind="agree")
     assert event.data["terms"] == TERMS and event.data["performance"] == PERFORMANCE
@@ -194,7 +207,9 @@ def test_there_is_no_follow_up_while_mediating_or_without_an_agreement(org, peop
     with pytest.raises(ActionError, match="不能执行“协议履行回访”"):
         do_follow_up_agreement(people["mediator"], dispute, result="kept", checked_on=TODAY)
     do_record_mediation_failure(people["mediator"], dispute, expected_version=dispute.version, reason="对方拒绝")
-    do_refer_case(people["mediator"], dispute, expected_version=dispute.version, route="litigation", guidance="可向法院起诉")
+    do_refer_case(
+        people["mediator"], dispute, expected_version=dispute.version, route="litigation", guidance="可向法院起诉"
+    )
     do_close_case(people["mediator"], dispute, expected_version=dispute.version, resolved=False)
     with pytest.raises(ActionError, match="没有达成调解协议"):
         do_follow_up_agreement(people["leader"], dispute, result="kept", checked_on=TODAY)

@@ -11,15 +11,29 @@ from pypdf import PdfReader
 from weasyprint import HTML
 from weasyprint.urls import FatalURLFetchingError
 
-from jiefen.cases.actions.workflow import (
-    do_accept_case, do_assign_case, do_sign_for_case, do_decide_rereview, do_decide_review, do_end_hearing, do_extend_deadline,
-    do_not_accept_case, do_reply_case, do_request_rereview, do_request_review, do_start_hearing,
-)
 from jiefen.cases.models import Case, Category
 from jiefen.cases.notices import (
-    NoticeUnavailable, available_notices, offline_url_fetcher, render_notice, render_receipt,
+    NoticeUnavailable,
+    available_notices,
+    offline_url_fetcher,
+    render_notice,
+    render_receipt,
 )
 from jiefen.cases.personal import mask_id_number
+from jiefen.cases.steps import (
+    do_accept_case,
+    do_assign_case,
+    do_decide_rereview,
+    do_decide_review,
+    do_end_hearing,
+    do_extend_deadline,
+    do_not_accept_case,
+    do_reply_case,
+    do_request_rereview,
+    do_request_review,
+    do_sign_for_case,
+    do_start_hearing,
+)
 
 from .factories import VALID_IDS, register
 
@@ -184,8 +198,11 @@ def test_a_non_acceptance_notice_gives_the_reason_and_the_lawful_channel(org, pe
         case = register(people["clerk"], village=org["village_a"])
     with on(dt.date(2026, 6, 5)):
         do_not_accept_case(
-            people["leader"], case, expected_version=case.version,
-            reason="该事项属于劳动争议，应当申请劳动争议仲裁。", lawful_channel="向青山县劳动人事争议仲裁委员会申请仲裁",
+            people["leader"],
+            case,
+            expected_version=case.version,
+            reason="该事项属于劳动争议，应当申请劳动争议仲裁。",
+            lawful_channel="向青山县劳动人事争议仲裁委员会申请仲裁",
         )
     assert available_notices(case) == ["non_acceptance_notice"]
     text = assert_served_and_filed_safely(render_notice(case, "non_acceptance_notice"))

@@ -1,6 +1,7 @@
 """ID numbers and phones: encrypted at rest, matched by keyed hash, masked on pages, revealed only with an audit row."""
 
 import importlib
+import os
 from types import SimpleNamespace
 
 import pytest
@@ -64,7 +65,8 @@ def test_rotation_reencrypts_under_the_new_key_and_the_old_key_can_then_go(case,
     under_old = raw_party(party.pk)
 
     settings.PERSONAL_DATA_KEYS = [new, old]
-    call_command("rotate_personal_data", stdout=open("/dev/null", "w"))
+    with open(os.devnull, "w") as devnull:
+        call_command("rotate_personal_data", stdout=devnull)
     assert raw_party(party.pk) != under_old
 
     settings.PERSONAL_DATA_KEYS = [new]
@@ -81,14 +83,17 @@ def test_a_value_under_a_key_no_longer_configured_is_an_error_not_ciphertext_on_
 def test_rehash_recomputes_the_matching_hashes_under_a_new_hash_key(case, people, settings):
     settings.PERSONAL_DATA_HASH_KEY = "a-new-hash-key"
     assert not queries.open_cases_of(keyed_hash(VALID_IDS[0]), "", people["clerk"])
-    call_command("rotate_personal_data", "--rehash", stdout=open("/dev/null", "w"))
+    with open(os.devnull, "w") as devnull:
+        call_command("rotate_personal_data", "--rehash", stdout=devnull)
     assert [c.pk for c in queries.open_cases_of(keyed_hash(VALID_IDS[0]), "", people["clerk"])] == [case.pk]
 
 
 def test_the_migration_encrypts_rows_written_in_plain_text_before_it(case):
     party = case.parties.get()
     with connection.cursor() as cursor:
-        cursor.execute("UPDATE cases_party SET id_number = %s, phone = %s WHERE id = %s", [VALID_IDS[2], PHONE, party.pk])
+        cursor.execute(
+            "UPDATE cases_party SET id_number = %s, phone = %s WHERE id = %s", [VALID_IDS[2], PHONE, party.pk]
+        )
     migration = importlib.import_module("jiefen.cases.migrations.0007_encrypt_personal_data")
     migration.encrypt_existing(None, SimpleNamespace(connection=connection))
     assert VALID_IDS[2] not in raw_party(party.pk)[0]
@@ -123,7 +128,7 @@ def test_a_clerk_reveals_a_number_and_the_reveal_is_audited_without_the_value(cl
 
 
 def test_the_handler_of_the_case_may_reveal_the_phone(client, people, org):
-    from jiefen.cases.actions.workflow import do_accept_case, do_assign_case
+    from jiefen.cases.steps import do_accept_case, do_assign_case
 
     case = register(people["clerk"], village=org["village_a"])
     do_accept_case(people["leader"], case, expected_version=case.version)
@@ -158,7 +163,7 @@ def test_anonymous_is_sent_to_log_in(client, case):
 
 
 def test_an_accused_unit_cannot_reveal_the_accuser(client, people, org):
-    from jiefen.cases.actions.workflow import do_accept_case, do_assign_case
+    from jiefen.cases.steps import do_accept_case, do_assign_case
 
     case = register(people["clerk"], legal_class=LegalClass.ACCUSATION, accused_unit=org["village_a"])
     do_accept_case(people["leader"], case, expected_version=case.version)
@@ -172,7 +177,9 @@ def test_an_accused_unit_cannot_reveal_the_accuser(client, people, org):
 def test_household_and_key_person_phones_are_encrypted_at_rest_too(people, org):
     from jiefen.grid.actions import do_add_household
 
-    household = do_add_household(people["director"], grid=org["grid_a"], head_name="林户主", address="东村3组", phone=PHONE)
+    household = do_add_household(
+        people["director"], grid=org["grid_a"], head_name="林户主", address="东村3组", phone=PHONE
+    )
     with connection.cursor() as cursor:
         cursor.execute("SELECT phone FROM grid_household WHERE id = %s", [household.pk])
         assert PHONE not in cursor.fetchone()[0]

@@ -12,10 +12,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from jiefen.audit.models import AuditRecord
-from jiefen.cases.actions.workflow import (
-    do_accept_case, do_add_note, do_assign_case, do_reply_case, do_sign_for_case,
-)
 from jiefen.cases.models import Case, Category, Channel, Document, Event, Status
+from jiefen.cases.steps import (
+    do_accept_case,
+    do_add_note,
+    do_assign_case,
+    do_reply_case,
+    do_sign_for_case,
+)
 from jiefen.portal.actions import MAX_FAILURES, service_account
 from jiefen.portal.forms import KEY_SIGNER
 from jiefen.portal.models import Submission, TrackingFailure

@@ -4,11 +4,17 @@ import pytest
 from django.urls import reverse
 
 from jiefen.cases import access, actions
-from jiefen.cases.actions.workflow import (
-    do_accept_case, do_add_note, do_assign_case, do_close_case, do_recuse, do_reply_case, do_return_case,
+from jiefen.cases.models import Case, Category, Event, Status
+from jiefen.cases.steps import (
+    do_accept_case,
+    do_add_note,
+    do_assign_case,
+    do_close_case,
+    do_recuse,
+    do_reply_case,
+    do_return_case,
     do_sign_for_case,
 )
-from jiefen.cases.models import Case, Category, Event, Status
 from jiefen.org.models import Role, Unit
 from jiefen.routing.models import RoutingRule
 from jiefen.routing.rules import propose
@@ -20,14 +26,20 @@ from .factories import person, register
 def rules(org):
     land = Category.objects.get(name="土地征收")
     wages = Category.objects.get(name="劳动工资")
-    county_dept = Unit.objects.create(name="县人社局", kind=Unit.Kind.DEPARTMENT, parent=org["county"], code="330100-RS")
+    county_dept = Unit.objects.create(
+        name="县人社局", kind=Unit.Kind.DEPARTMENT, parent=org["county"], code="330100-RS"
+    )
     return {
-        "territorial": RoutingRule.objects.create(centre=org["town"], basis="territorial", priority=500, note="其余事项属地办理"),
+        "territorial": RoutingRule.objects.create(
+            centre=org["town"], basis="territorial", priority=500, note="其余事项属地办理"
+        ),
         "land": RoutingRule.objects.create(centre=org["town"], category=land, unit=org["land_office"], note="土地事项"),
-        "land_east": RoutingRule.objects.create(centre=org["town"], category=land, village=org["village_a"],
-                                                unit=org["village_a"], note="东村土地由村处理"),
-        "wages": RoutingRule.objects.create(centre=org["town"], category=wages, unit=county_dept, basis="higher",
-                                            note="欠薪超出乡镇职权"),
+        "land_east": RoutingRule.objects.create(
+            centre=org["town"], category=land, village=org["village_a"], unit=org["village_a"], note="东村土地由村处理"
+        ),
+        "wages": RoutingRule.objects.create(
+            centre=org["town"], category=wages, unit=county_dept, basis="higher", note="欠薪超出乡镇职权"
+        ),
         "county_dept": county_dept,
     }
 

@@ -17,9 +17,9 @@ from jiefen.cases import search
 from jiefen.cases.access import cases_for
 from jiefen.cases.models import Case, Channel, Contact, Event, LegalClass, Party, Status
 from jiefen.cases.personal import clean_id_number, clean_phone
+from jiefen.demo import county, township
 from jiefen.duty.models import DutyShift
 from jiefen.duty.services import today_leader
-from jiefen.org import demo
 from jiefen.org.models import Role, Unit, User
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -29,12 +29,11 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 def seeded(django_db_setup, django_db_blocker):
     """Seed once for the module (it takes seconds) in a transaction rolled back after its last test."""
     fast_hashing = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
-    with django_db_blocker.unblock(), fast_hashing:
-        with transaction.atomic():
-            out = io.StringIO()
-            call_command("seed_demo", stdout=out)
-            yield out.getvalue()
-            transaction.set_rollback(True)
+    with django_db_blocker.unblock(), fast_hashing, transaction.atomic():
+        out = io.StringIO()
+        call_command("seed_demo", stdout=out)
+        yield out.getvalue()
+        transaction.set_rollback(True)
 
 
 @pytest.fixture
@@ -44,7 +43,7 @@ def output(seeded, db):
 
 
 def centre_cases():
-    return Case.objects.filter(centre__code=demo.CENTRE_CODE)
+    return Case.objects.filter(centre__code=township.CENTRE_CODE)
 
 
 def table_sizes():
@@ -110,9 +109,9 @@ def test_the_accusation_against_a_department_is_handled_by_another_unit(output):
 
 
 def test_every_role_has_a_login_with_the_demo_password(output):
-    accounts = {u.username: u for u in User.objects.filter(username__in=[a[0] for a in demo.ACCOUNTS])}
+    accounts = {u.username: u for u in User.objects.filter(username__in=[a[0] for a in township.ACCOUNTS])}
     assert {u.role for u in accounts.values()} == set(Role.values)
-    assert all(u.check_password(demo.DEMO_PASSWORD) for u in accounts.values())
+    assert all(u.check_password(township.DEMO_PASSWORD) for u in accounts.values())
     assert accounts["handler"].is_unit_head and accounts["handler"].unit.kind == Unit.Kind.VILLAGE
     assert accounts["dept"].unit.kind == Unit.Kind.DEPARTMENT
     assert accounts["mediator"].unit.kind == Unit.Kind.GRID
@@ -120,11 +119,11 @@ def test_every_role_has_a_login_with_the_demo_password(output):
     assert accounts["supervisor"].unit.kind == Unit.Kind.COUNTY
     assert {"leader", "leader2"} <= {u.username for u in accounts.values() if u.role == Role.LEADER}
     for username in accounts:
-        assert username in output and demo.DEMO_PASSWORD in output
+        assert username in output and township.DEMO_PASSWORD in output
 
 
 def test_the_centre_has_a_roster_this_month_and_next_and_visits_follow_it(output):
-    centre, today = Unit.objects.get(code=demo.CENTRE_CODE), timezone.localdate()
+    centre, today = Unit.objects.get(code=township.CENTRE_CODE), timezone.localdate()
     next_month = (today.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
     for first in (today.replace(day=1), next_month):
         shifts = DutyShift.objects.filter(centre=centre, date__year=first.year, date__month=first.month)
@@ -146,7 +145,7 @@ def test_the_supervisor_sees_both_townships_and_the_handler_only_his_village(out
 
 
 def test_the_unit_tree_has_twenty_villages_with_grids_and_the_departments(output):
-    centre = Unit.objects.get(code=demo.CENTRE_CODE)
+    centre = Unit.objects.get(code=township.CENTRE_CODE)
     villages = Unit.objects.filter(parent=centre, kind=Unit.Kind.VILLAGE)
     assert villages.count() == 20
     assert all(2 <= v.children.filter(kind=Unit.Kind.GRID).count() <= 3 for v in villages)
@@ -157,7 +156,7 @@ def test_the_unit_tree_has_twenty_villages_with_grids_and_the_departments(output
 def test_every_step_went_through_an_action_within_the_past_year(output):
     now = timezone.now()
     year_ago = now - dt.timedelta(days=366)
-    cases = Case.objects.filter(centre__code__in=[demo.CENTRE_CODE, demo.OTHER_CODE])
+    cases = Case.objects.filter(centre__code__in=[township.CENTRE_CODE, township.OTHER_CODE])
     events = Event.objects.filter(case__in=cases)
     assert events.filter(kind="register").count() == cases.count()
     # One audit record per event: nothing was written around the actions.
@@ -170,7 +169,7 @@ def test_every_step_went_through_an_action_within_the_past_year(output):
 
 
 def test_id_numbers_and_phones_pass_the_desk_validation(output):
-    parties = Party.objects.filter(case__centre__code=demo.CENTRE_CODE).exclude(id_number="")
+    parties = Party.objects.filter(case__centre__code=township.CENTRE_CODE).exclude(id_number="")
     assert parties.count() > 150
     for party in parties:
         assert clean_id_number(party.id_number) == party.id_number
@@ -194,7 +193,7 @@ def test_reset_rebuilds_the_same_figures_on_another_day(output):
     # Just after the 2027 Spring Festival, whose holidays chinesecalendar does not know: clocks carry a warning.
     users = User.objects.count()
     call_command("seed_demo", "--reset", "--seed", "7", stdout=io.StringIO())
-    figures = demo.figures()
+    figures = county.figures()
     assert (figures["visit_cases"], figures["visit_person_times"], figures["visits_resolved"]) == (86, 156, 84)
     assert figures["overdue"] >= 1 and User.objects.count() == users
     ids = set(Case.objects.values_list("pk", flat=True))
@@ -204,13 +203,13 @@ def test_reset_rebuilds_the_same_figures_on_another_day(output):
 
 
 def test_grids_have_households_a_year_of_visits_and_the_ledger_about_105_disputes(output):
-    from jiefen.grid import demo as grid_demo
+    from jiefen.demo import grid as grid_demo
     from jiefen.grid.models import Household
 
-    figures = grid_demo.figures(demo.CENTRE_CODE)
+    figures = grid_demo.figures(township.CENTRE_CODE)
     assert 8500 <= figures["visited"] <= 9500 < figures["households"]  # DESIGN.md §1: 9,000+ households visited
     assert figures["disputes_found"] == figures["from_visits"] == 105  # and 105 disputes found on them
     assert {"agreed", "mediation_failed", "referred", "mediating", "closed"} <= set(figures["by_status"])
     assert figures["running_campaigns"] == 1 and figures["overdue_key_people"] == 1
-    grids = Unit.objects.filter(kind=Unit.Kind.GRID, path__startswith=Unit.objects.get(code=demo.COUNTY_CODE).path)
+    grids = Unit.objects.filter(kind=Unit.Kind.GRID, path__startswith=Unit.objects.get(code=township.COUNTY_CODE).path)
     assert not grids.exclude(pk__in=Household.objects.values("grid_id")).exists()

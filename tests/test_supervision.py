@@ -24,13 +24,17 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from jiefen.audit.models import AuditRecord
-from jiefen.cases.actions.leadership import do_assign_owner
-from jiefen.cases.actions.workflow import (
-    do_accept_case, do_assign_case, do_extend_deadline, do_reply_case, do_sign_for_case,
-)
 from jiefen.cases.models import Event
+from jiefen.cases.steps import (
+    do_accept_case,
+    do_assign_case,
+    do_extend_deadline,
+    do_reply_case,
+    do_sign_for_case,
+)
 from jiefen.clocks.calendar import WorkCalendar
 from jiefen.clocks.models import ClockRule
+from jiefen.leadership.steps import do_assign_owner
 from jiefen.notify import worker
 from jiefen.notify.backends import Undeliverable
 from jiefen.notify.models import Delivery, Notification, Supervision, SupervisionRule
@@ -192,7 +196,7 @@ def test_the_reminder_comes_on_its_working_day_to_the_handlers_and_the_owning_le
 
 
 def test_a_recused_handler_is_not_reminded(petition, people, village_clerk):
-    from jiefen.cases.actions.workflow import do_recuse
+    from jiefen.cases.steps import do_recuse
 
     do_recuse(people["leader"], petition, person=village_clerk, reason="与信访人系近亲属")
     supervise_on(REMINDER_DAY)
@@ -361,7 +365,7 @@ def in_two_workers(now):
         try:
             barrier.wait()
             supervise(now)
-        except Exception as error:  # reported below: an exception in a thread would pass silently
+        except Exception as error:  # noqa: BLE001 (reported below: an exception in a thread would pass silently)
             errors.append(error)
         finally:
             connection.close()
@@ -409,7 +413,7 @@ def test_nothing_is_sent_for_a_firing_that_rolled_back(petition, people, outbox,
     def broken(*args, **kwargs):
         raise OSError("字体缺失")
 
-    monkeypatch.setattr("jiefen.cases.actions.supervision.render_supervision_notice", broken)
+    monkeypatch.setattr("jiefen.notify.actions.render_supervision_notice", broken)
     report = supervise_on(FIRST_DAY_OVERDUE)
     assert report.errors == 1 and report.escalated == 0
     assert not Supervision.objects.filter(kind=SupervisionRule.Kind.ESCALATION).exists()
@@ -474,14 +478,22 @@ def test_the_console_prints_and_the_email_backend_mails(people, settings, capsys
     people["handler"].email = "zhao@example.cn"
     people["handler"].save(update_fields=["email"])
     with on(REMINDER_DAY):
-        notify(people["handler"], kind=Notification.Kind.REMINDER, title="到期提醒：办理期限还剩3个工作日", body="请抓紧办理")
+        notify(
+            people["handler"],
+            kind=Notification.Kind.REMINDER,
+            title="到期提醒：办理期限还剩3个工作日",
+            body="请抓紧办理",
+        )
         notify(people["director"], kind=Notification.Kind.NOTICE, title="通知")
     report = deliver(now=at(REMINDER_DAY))
     assert (report.sent, report.given_up) == (3, 1)  # the director has no e-mail address
     printed = capsys.readouterr().out
     assert "[sms] → 赵村干 <未登记>\n到期提醒：办理期限还剩3个工作日\n请抓紧办理" in printed
     assert [(m.to, m.subject) for m in mailoutbox] == [(["zhao@example.cn"], "到期提醒：办理期限还剩3个工作日")]
-    assert Delivery.objects.get(channel="email", given_up_at__isnull=False).last_error == "Undeliverable: 张主任未登记电子邮箱"
+    assert (
+        Delivery.objects.get(channel="email", given_up_at__isnull=False).last_error
+        == "Undeliverable: 张主任未登记电子邮箱"
+    )
 
 
 def test_two_workers_never_send_the_same_delivery(people, settings):

@@ -186,7 +186,7 @@ def test_files_are_removed_again_when_the_step_fails_after_storing_them(case, pe
     def broken_audit(*args, **kwargs):
         raise RuntimeError("audit store down")
 
-    monkeypatch.setattr("jiefen.cases.actions.core.record", broken_audit)
+    monkeypatch.setattr("jiefen.cases.steps.perform.record", broken_audit)
     with pytest.raises(RuntimeError):
         do_case_action(people["clerk"], case, "document", title="材料", files=[SimpleUploadedFile("a.pdf", PDF_BYTES)])
     assert counts() == (0, 0, 0)
@@ -267,7 +267,9 @@ def test_the_accused_unit_never_gets_the_materials_of_an_accusation(client, org,
     # 信访工作条例 第四十六条(五): the accused village's staff cannot reach the case, nor its files.
     case = factories.register(people["clerk"], village=org["village_a"], legal_class=LegalClass.ACCUSATION,
                               accused_unit=org["village_a"], request="举报东村村委会虚报冒领补助款")
-    do_case_action(people["clerk"], case, "document", title="举报材料", files=[SimpleUploadedFile("证据.pdf", PDF_BYTES)])
+    do_case_action(
+        people["clerk"], case, "document", title="举报材料", files=[SimpleUploadedFile("证据.pdf", PDF_BYTES)]
+    )
     url = reverse("case_document", args=[case.number, Document.objects.get().pk])
     for who, status in (("handler", 404), ("mediator", 404), ("leader", 200)):
         client.force_login(people[who])

@@ -8,8 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from jiefen.audit.models import AuditRecord
-from jiefen.cases.actions.workflow import do_accept_case, do_assign_case, do_sign_for_case
 from jiefen.cases.models import Case, Category, Contact, LegalClass, Party, Status
+from jiefen.cases.steps import do_accept_case, do_assign_case, do_sign_for_case
 
 from .factories import VALID_IDS, register
 
@@ -96,8 +96,10 @@ def test_the_desk_check_finds_open_cases_by_phone(client, org, people):
 def test_a_later_visit_adds_person_times_to_the_same_case(client, org, people):
     case = register(people["clerk"], village=org["village_a"], head_count=2)
     login(client, people["clerk"])
-    response = client.post(reverse("case_act", args=[case.number, "contact"]),
-                           {"contact-channel": "visit", "contact-head_count": "3", "contact-expected_version": case.version})
+    response = client.post(
+        reverse("case_act", args=[case.number, "contact"]),
+        {"contact-channel": "visit", "contact-head_count": "3", "contact-expected_version": case.version},
+    )
     assert response.status_code == 302
     case.refresh_from_db()
     assert (case.contact_count, case.person_times, Contact.objects.filter(case=case).count()) == (2, 5, 2)
@@ -152,9 +154,11 @@ def test_a_stale_form_is_told_the_case_changed(client, org, people):
     old_version = case.version
     do_accept_case(people["director"], case, expected_version=case.version)
     login(client, people["leader"])
-    response = client.post(reverse("case_act", args=[case.number, "not_accept"]),
-                           {"not_accept-expected_version": old_version, "not_accept-reason": "x", "not_accept-lawful_channel": "诉讼"},
-                           follow=True)
+    response = client.post(
+        reverse("case_act", args=[case.number, "not_accept"]),
+        {"not_accept-expected_version": old_version, "not_accept-reason": "x", "not_accept-lawful_channel": "诉讼"},
+        follow=True,
+    )
     assert "已被他人更新" in response.content.decode()
     assert Case.objects.get(pk=case.pk).status == Status.ACCEPTED
 

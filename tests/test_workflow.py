@@ -1,15 +1,21 @@
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from zoneinfo import ZoneInfo
 
 from jiefen.audit.models import AuditRecord
-from jiefen.cases import actions
-from jiefen.cases.actions.workflow import (
-    do_accept_case, do_assign_case, do_sign_for_case, do_close_case, do_extend_deadline, do_reply_case, do_request_review,
-)
+from jiefen.cases import actions, steps
 from jiefen.cases.models import Case, Event, Status
+from jiefen.cases.steps import (
+    do_accept_case,
+    do_assign_case,
+    do_close_case,
+    do_extend_deadline,
+    do_reply_case,
+    do_request_review,
+    do_sign_for_case,
+)
 
 from .factories import register
 
@@ -22,7 +28,7 @@ def test_a_petition_goes_from_desk_to_closure(org, people):
     do_accept_case(people["leader"], case, expected_version=case.version)
     do_assign_case(people["leader"], case, expected_version=case.version, unit=org["village_a"])
     do_sign_for_case(people["handler"], case, expected_version=case.version)
-    actions.workflow.do_add_note(people["handler"], case, text="走访核实")
+    steps.do_add_note(people["handler"], case, text="走访核实")
     do_reply_case(people["handler"], case, expected_version=case.version, outcome="support",
                   served_on=dt.date.today(), content="支持其诉求")
     do_close_case(people["handler"], case, expected_version=case.version, resolved=True)
@@ -128,7 +134,7 @@ def test_id_numbers_are_checked_by_their_gb11643_check_digit(value, message):
 
 
 def test_a_grid_mediator_mediates_a_dispute_assigned_to_the_village(org, people):
-    from jiefen.cases.actions.workflow import do_record_agreement, do_record_mediation_session
+    from jiefen.cases.steps import do_record_agreement, do_record_mediation_session
 
     case = register(people["clerk"], village=org["village_a"], kind=Case.Kind.DISPUTE, legal_class="dispute")
     do_accept_case(people["leader"], case, expected_version=case.version)
@@ -147,7 +153,9 @@ def test_steps_cannot_be_dated_in_the_future_or_before_the_case(org, people):
     with pytest.raises(actions.ActionError, match="晚于当前"):
         do_accept_case(people["leader"], case, expected_version=case.version, at=timezone.now() + dt.timedelta(days=1))
     with pytest.raises(actions.ActionError, match="早于案件登记"):
-        do_accept_case(people["leader"], case, expected_version=case.version, at=case.received_at - dt.timedelta(days=1))
+        do_accept_case(
+            people["leader"], case, expected_version=case.version, at=case.received_at - dt.timedelta(days=1)
+        )
     with pytest.raises(actions.ActionError, match="晚于当前"):
         register(people["clerk"], received_at=timezone.now() + dt.timedelta(days=3))
     assert Case.objects.get(pk=case.pk).status == Status.REGISTERED

@@ -17,7 +17,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from jiefen.audit.records import record, record_login
-from jiefen.org.models import Role
+from jiefen.org import authz
 
 from .models import LoginAttempt
 
@@ -81,7 +81,7 @@ def otp_expected(user):
 
 
 def otp_role(user):
-    return bool(user.is_superuser or user.is_staff or user.role in (Role.LEADER, Role.DIRECTOR))
+    return bool(user.is_superuser or user.is_staff or authz.in_roles(user, authz.LEADERSHIP))
 
 
 def stamp_session(sender, request, user, **kwargs):

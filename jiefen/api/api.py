@@ -3,6 +3,8 @@
 Every endpoint acts as the token's staff account, through the same access and action functions as the pages;
 on top of that account's role the token carries permissions (models.Scope), each endpoint needing one.
 The OpenAPI 3 document is served at /api/openapi.json; no docs page (Swagger UI would load from a CDN).
+The routers (cases.py, open311.py) import this module and are mounted on `api` in urls.py, so this module imports
+neither of them and any of the three can be imported first.
 """
 
 import logging
@@ -55,7 +57,10 @@ class StepConflict(Exception):
 api = NinjaAPI(
     title="解纷 开放接口",
     version="1",
-    description="矛调中心案件的开放接口：案件查询、登记、来访登记、办理操作、统计数据，以及 Open311 GeoReport v2 兼容接口。",
+    description=(
+        "矛调中心案件的开放接口：案件查询、登记、来访登记、办理操作、统计数据，"
+        "以及 Open311 GeoReport v2 兼容接口。"
+    ),
     auth=[BearerToken()],
     urls_namespace="api:v1",  # nested in the app namespace "api" (jiefen/api/urls.py)
     docs_url=None,
@@ -147,8 +152,3 @@ def crashed(request, exc):
     logger.exception("API error on %s", request.path)
     return error(request, 500, "服务器内部错误，请稍后重试")
 
-
-from . import cases, open311  # noqa: E402  (the routers register on `api` above)
-
-api.add_router("/", cases.router)
-api.add_router("/open311/v2/", open311.router)

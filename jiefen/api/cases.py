@@ -1,30 +1,43 @@
 """Cases through the API: list, read, create, add a contact, take a workflow step; the reference lists; figures."""
 
+import contextlib
 import dataclasses
-import json
 import datetime as dt
 import decimal
+import json
 from typing import Literal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Model
 from ninja import Header, Query, Router
 from ninja import Status as Reply
 
-from jiefen.cases import access, queries, transitions
+from jiefen.cases import access, queries
 from jiefen.cases.actions import ActionError, do_case_action, do_record_contact, do_register_case
-from jiefen.cases.actions.core import check_step
-from jiefen.cases.forms import STEP_FORMS
+from jiefen.cases.actions.intake import Intake
+from jiefen.cases.filters import CaseFilter
 from jiefen.cases.models import Case, Category, Channel, Status
-from jiefen.cases.personal import clean_id_number, clean_phone, mask_id_number, mask_name, mask_phone
+from jiefen.cases.personal import mask_id_number, mask_name, mask_phone
+from jiefen.cases.steps import registry
+from jiefen.org import authz
 from jiefen.org.models import Unit
 from jiefen.portal.actions import register_once
 from jiefen.portal.models import Submission
 
 from .api import StepConflict, need
+from .filters import filter_values, query_schema
 from .models import Scope
 from .schemas import (
-    ERRORS, ActionIn, CaseCreated, CaseDetail, CaseIn, CaseList, ContactIn, Figures, Reference,
+    ERRORS,
+    ActionIn,
+    CaseCreated,
+    CaseDetail,
+    CaseIn,
+    CaseList,
+    ContactIn,
+    Figures,
+    Reference,
+    StepDefinition,
 )
 
 router = Router(tags=["案件"])
@@ -32,9 +45,9 @@ router = Router(tags=["案件"])
 # Ids and numbers beyond a database integer are refused (400) before they reach a query.
 MAX_ID = 2**53
 
-# Steps that take files are taken on the case page, not through JSON; contacts have their own endpoint.
-NOT_IN_API = {"document", "contact"}
-StepCode = Literal[tuple(sorted(set(STEP_FORMS) - NOT_IN_API))]
+# The steps the API takes: every registered one but those that take files (taken on the case page) and contacts
+# (their own endpoint); see Step.api.
+StepCode = Literal[tuple(sorted(s.code for s in registry.steps() if s.api))]
 CHANNEL_PATTERN = "^(|" + "|".join(Channel.values) + ")$"
 
 
@@ -59,22 +72,42 @@ def detail_of(user, case):
     page = queries.case_page(case)
     visible = access.may_see_identity(user, case)
     return {
-        **summary_of({
-            **{f: getattr(case, f) for f in (
-                "number", "kind", "channel", "legal_class", "status", "request", "received_at", "next_due_on",
-                "contact_count", "person_times",
-            )},
-            "category__name": case.category.name, "village__name": case.village.name if case.village_id else None,
-            "centre__name": case.centre.name,
-            "responsible_unit__name": case.responsible_unit.name if case.responsible_unit_id else None,
-            "pending_unit__name": case.pending_unit.name if case.pending_unit_id else None,
-        }),
-        "version": case.version, "facts": case.facts, "accepted_on": case.accepted_on,
-        "reply_outcome": case.reply_outcome, "reply_served_on": case.reply_served_on, "closed_at": case.closed_at,
-        "resolved": case.resolved, "satisfaction": case.satisfaction,
+        **summary_of(
+            {
+                **{
+                    f: getattr(case, f)
+                    for f in (
+                        "number",
+                        "kind",
+                        "channel",
+                        "legal_class",
+                        "status",
+                        "request",
+                        "received_at",
+                        "next_due_on",
+                        "contact_count",
+                        "person_times",
+                    )
+                },
+                "category__name": case.category.name,
+                "village__name": case.village.name if case.village_id else None,
+                "centre__name": case.centre.name,
+                "responsible_unit__name": case.responsible_unit.name if case.responsible_unit_id else None,
+                "pending_unit__name": case.pending_unit.name if case.pending_unit_id else None,
+            }
+        ),
+        "version": case.version,
+        "facts": case.facts,
+        "accepted_on": case.accepted_on,
+        "reply_outcome": case.reply_outcome,
+        "reply_served_on": case.reply_served_on,
+        "closed_at": case.closed_at,
+        "resolved": case.resolved,
+        "satisfaction": case.satisfaction,
         "parties": [
             {
-                "role": p.role, "name": p.name if visible else mask_name(p.name),
+                "role": p.role,
+                "name": p.name if visible else mask_name(p.name),
                 "id_number": mask_id_number(p.id_number) if visible else "",
                 "phone": mask_phone(p.phone) if visible else "",
             }
@@ -82,46 +115,47 @@ def detail_of(user, case):
         ],
         "deadlines": [
             {
-                "rule": d.rule.code, "name": d.rule.name, "state": d.state, "started_on": d.started_on,
-                "due_on": d.due_on, "finished_on": d.finished_on, "explanation": d.explanation,
+                "rule": d.rule.code,
+                "name": d.rule.name,
+                "state": d.state,
+                "started_on": d.started_on,
+                "due_on": d.due_on,
+                "finished_on": d.finished_on,
+                "explanation": d.explanation,
             }
             for d in page["deadlines"]
         ],
         "events": [
             {
-                "kind": e.kind, "at": e.at, "summary": e.summary, "from_status": e.from_status,
-                "to_status": e.to_status, "public": e.public,
+                "kind": e.kind,
+                "at": e.at,
+                "summary": e.summary,
+                "from_status": e.from_status,
+                "to_status": e.to_status,
+                "public": e.public,
                 "unit": e.actor.unit.name if e.actor_id and e.actor.unit_id else None,
             }
             for e in page["events"]
         ],
-        "allowed_actions": [] if user.role in access.READ_ONLY_ROLES else [
-            {"action": t.action, "label": str(t.label)} for t in transitions.available(user, case)
-            if t.action not in NOT_IN_API
+        "allowed_actions": [
+            {"action": t.action, "label": str(t.label)} for t in registry.available(user, case, api=True)
         ],
     }
+
+
+# The list's query is the case list page's filters (jiefen.cases.filters.CaseFilter): same names, same choices.
+CaseQuery = query_schema(CaseFilter, max_id=MAX_ID)
 
 
 @router.get("/cases", response={200: CaseList, **ERRORS}, summary="案件列表（令牌账号的数据范围）")
 def list_cases(
     request,
-    q: str = Query("", max_length=50, description="编号或关键词"),
-    status: str = Query("", max_length=20, description="状态代码，或 open 表示未办结"),
-    category: int | None = Query(None, ge=1, le=MAX_ID),
-    village: int | None = Query(None, ge=1, le=MAX_ID),
-    unit: int | None = Query(None, ge=1, le=MAX_ID, description="责任单位"),
-    channel: str = Query("", pattern=CHANNEL_PATTERN),
-    flag: str = Query("", max_length=10, description="soon 临期 / overdue 超期"),
-    date_from: dt.date | None = None,
-    date_to: dt.date | None = None,
+    filters: Query[CaseQuery],
     page: int = Query(1, ge=1, le=100000),
     page_size: int = Query(25, ge=1, le=100),
 ):
     need(request, Scope.READ)
-    rows = queries.case_list(
-        request.auth.user, q=q, status=status or None, category=category, village=village, unit=unit,
-        channel=channel or None, flag=flag or None, date_from=date_from, date_to=date_to,
-    )
+    rows = queries.case_list(request.auth.user, **filter_values(filters))
     offset = (page - 1) * page_size
     return {
         "count": rows.count(), "page": page, "page_size": page_size,
@@ -142,12 +176,12 @@ def create_case(request, payload: CaseIn, idempotency_key: str = Header("", alia
     the case of the first (200) instead of opening another (201)."""
     need(request, Scope.CREATE)
     user = request.auth.user
-    if user.role in access.READ_ONLY_ROLES:
+    if authz.scope_of(user).read_only:
         raise PermissionDenied("县级督办账号只读，不能登记案件")
-    kwargs = _intake(user, payload)
+    intake = _intake(user, payload)
 
     def register(remember=None):
-        case = do_register_case(user, **kwargs)
+        case = do_register_case(user, intake)
         if remember:
             remember(case)
         return case
@@ -162,29 +196,21 @@ def create_case(request, payload: CaseIn, idempotency_key: str = Header("", alia
 
 
 def _intake(user, payload):
+    """The payload as the one intake checks it (jiefen.cases.actions.intake): the API names the category and the
+    village by name and code; every rule on them is the intake's."""
     category = Category.objects.filter(name=payload.category).first()
     if category is None:
         raise ActionError(f"没有名为“{payload.category}”的事项分类", field="category")
     village = None
     if payload.village:
-        township = user.unit.township if user.unit_id else None
         village = Unit.objects.filter(code=payload.village, kind=Unit.Kind.VILLAGE).first()
-        if village is None or township is None or not village.is_within(township):
+        if village is None:
             raise ActionError("村（社区）编码不存在或不属于本中心", field="village")
-    parties = []
-    for i, p in enumerate(payload.parties):
-        party = p.dict()
-        for name, clean in (("id_number", clean_id_number), ("phone", clean_phone)):
-            try:
-                party[name] = clean(party[name])
-            except ValidationError as invalid:
-                raise ActionError(invalid.messages[0], field=f"parties.{i}.{name}") from None
-        parties.append(party)
-    return {
-        "kind": payload.kind, "channel": payload.channel, "legal_class": payload.legal_class, "category": category,
-        "request": payload.request, "facts": payload.facts, "parties": parties, "village": village,
-        "head_count": payload.head_count, "identity_unknown": payload.identity_unknown,
-    }
+    return Intake.build(
+        user, kind=payload.kind, channel=payload.channel, legal_class=payload.legal_class, category=category,
+        request=payload.request, facts=payload.facts, parties=[p.dict() for p in payload.parties], village=village,
+        head_count=payload.head_count, identity_unknown=payload.identity_unknown,
+    )
 
 
 @router.post("/cases/{number}/contacts", response={200: CaseDetail, **ERRORS}, summary="登记再次来访（来电、来信）")
@@ -192,33 +218,63 @@ def add_contact(request, number: str, payload: ContactIn):
     need(request, Scope.CONTACT)
     user = request.auth.user
     case = access.access_case(user, number, write=True)
-    _check(user, case, "contact")
-    do_record_contact(user, case, channel=payload.channel, head_count=payload.head_count, note=payload.note)
+    with refusals_as_http():
+        do_record_contact(user, case, channel=payload.channel, head_count=payload.head_count, note=payload.note)
     return detail_of(user, access.access_case(user, number))
 
 
 @router.post("/cases/{number}/actions/{action}", response={200: CaseDetail, **ERRORS}, summary="办理操作")
 def take_step(request, number: str, action: StepCode, payload: ActionIn):
-    """Take workflow step `action` (see allowed_actions of the case), with the fields of that step's form on the
-    case page; steps that change the state need `expected_version`."""
+    """Take workflow step `action` (see allowed_actions of the case, and /steps for each step's fields), with the
+    fields of that step's form on the case page; steps that change the version need `expected_version`."""
     need(request, Scope.ACT)
     user = request.auth.user
     case = access.access_case(user, number, write=True)
-    form_class = STEP_FORMS[action]
-    step = _check(user, case, action)
+    declared = registry.get(action)
     # The step's own fields are not in the schema (extra="allow"): take them from the body ninja already parsed.
     data = {k: v for k, v in json.loads(request.body or b"{}").items() if v is not None}
     for name, value in data.items():
         if any(isinstance(v, int) and abs(v) > MAX_ID for v in (value if isinstance(value, list) else [value])):
             raise ActionError("数值超出范围", field=name)
-    if not step.versioned:
-        data.setdefault("expected_version", case.version)  # appends (notes, recusals) do not race other steps
-    form = form_class(data, case=case, user=user)
-    if not form.is_valid():
-        errors = [{"field": f, "message": m} for f, messages in form.errors.items() for m in messages]
-        raise FormInvalid(errors)
-    do_case_action(user, case, action, **form.action_kwargs())
+    form = declared.build_form(case, user, data)
+    with refusals_as_http():
+        if not form.is_valid():
+            # Judge the step before its fields: a refused account learns nothing about the form.
+            registry.check(user, case, action)
+            errors = [{"field": f, "message": m} for f, messages in form.errors.items() for m in messages]
+            raise FormInvalid(errors)
+        do_case_action(user, case, action, **form.action_kwargs())
     return detail_of(user, access.access_case(user, number))
+
+
+@router.get("/steps", response={200: list[StepDefinition], **ERRORS}, summary="办理操作及其输入字段")
+def list_steps(request):
+    """Every step the API takes, with its moves (which kinds and states it applies to, where it leads) and its
+    input fields, derived from the same registry and forms as the case page."""
+    need(request, Scope.READ)
+    return [
+        {
+            "action": s.code, "versioned": s.versioned, "public": s.public,
+            "moves": [
+                {"label": str(m.label), "kinds": sorted(m.kinds), "sources": sorted(m.sources), "target": m.target}
+                for m in s.moves
+            ],
+            "fields": registry.describe(s),
+        }
+        for s in registry.steps() if s.api
+    ]
+
+
+@contextlib.contextmanager
+def refusals_as_http():
+    """A refused step as the case page answers it: 409 when the case's state (or a guard) does not allow it now,
+    403 when this account may never take it on this case."""
+    try:
+        yield
+    except registry.StepRefused as refused:
+        if refused.conflict:
+            raise StepConflict(refused.message) from None
+        raise PermissionDenied(refused.message) from None
 
 
 class FormInvalid(ActionError):
@@ -226,16 +282,6 @@ class FormInvalid(ActionError):
         super().__init__("；".join(f"{e['field']}：{e['message']}" for e in errors))
         self.errors = errors
         self.field = errors[0]["field"] if errors else None
-
-
-def _check(user, case, action):
-    """403 if the account may never take this step here, 409 if the case's state does not allow it now."""
-    try:
-        return check_step(user, case, action)
-    except ActionError as refused:
-        if transitions.find(action, case.kind, case.status) is None:
-            raise StepConflict(refused.message) from None
-        raise PermissionDenied(refused.message) from None
 
 
 @router.get("/reference", response={200: Reference, **ERRORS}, summary="事项分类、本中心的村（社区）和来源渠道")

@@ -1,13 +1,13 @@
 """An Open311 GeoReport v2 profile (https://wiki.open311.org/GeoReport_v2) for the livelihood matters (民生诉求).
 
 services = the livelihood categories; a service request = a case of one of them. jiefen's states map onto
-open/closed, with the state and the outcome in status_notes. Read and submit only: the workflow stays with the
-centre. JSON only (the .json endpoints); errors in this API's own JSON shape.
+open/closed (closed: StatusGroup.CLOSED_TO_CITIZEN), with the state and the outcome in status_notes. Read and submit
+only: the workflow stays with the centre. JSON only (the .json endpoints); errors in this API's own JSON shape.
 """
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
@@ -16,8 +16,9 @@ from ninja import Status as Reply
 
 from jiefen.cases import access
 from jiefen.cases.actions import ActionError, do_register_case
-from jiefen.cases.models import Case, Category, Channel, LegalClass, Status
-from jiefen.cases.personal import clean_phone
+from jiefen.cases.actions.intake import Intake
+from jiefen.cases.models import Case, Category, Channel, LegalClass, StatusGroup
+from jiefen.org import authz
 from jiefen.org.models import Unit
 
 from .api import BearerToken, Open311Key, need
@@ -29,7 +30,6 @@ router = Router(tags=["Open311 GeoReport v2"], auth=[BearerToken(), Open311Key()
 # The livelihood subset (民生诉求) of the subject categories offered to outside service-request systems. Matters of
 # land, demolition, accusations of cadres or litigation stay with the centre's own channels.
 LIVELIHOOD = ["劳动工资", "社会保障", "环境保护", "城乡建设", "民生服务", "邻里纠纷", "山林水利"]
-CLOSED_STATUSES = {Status.CLOSED, Status.FINAL, Status.NOT_ACCEPTED, Status.FORWARDED, Status.REFERRED}
 MAX_REQUESTS = 200
 
 
@@ -50,7 +50,7 @@ def services(request):
 
 
 def as_request(case):
-    closed = case.status in CLOSED_STATUSES
+    closed = case.status in StatusGroup.CLOSED_TO_CITIZEN
     notes = case.get_status_display()
     if case.reply_outcome:
         notes += f"；处理意见：{case.get_reply_outcome_display()}（{case.reply_served_on}送达）"
@@ -101,9 +101,9 @@ def list_requests(
     if end_date:
         rows = rows.filter(received_at__lte=end_date)
     if status == "open":
-        rows = rows.exclude(status__in=CLOSED_STATUSES)
+        rows = rows.exclude(status__in=StatusGroup.CLOSED_TO_CITIZEN)
     elif status == "closed":
-        rows = rows.filter(status__in=CLOSED_STATUSES)
+        rows = rows.filter(status__in=StatusGroup.CLOSED_TO_CITIZEN)
     return [as_request(c) for c in rows.order_by("-received_at", "-id")[:MAX_REQUESTS]]
 
 
@@ -131,11 +131,18 @@ class RequestIn(Schema):
     long: float | None = None
 
 
+# The Open311 parameter behind each field of the intake (jiefen.cases.actions.intake.Intake).
+INTAKE_PARAMETERS = {
+    "request": "description", "category": "service_code", "village": "address_string",
+    "parties.0.name": "last_name", "parties.0.phone": "phone", "parties.0.address": "address_string",
+}
+
+
 @router.post("/requests.json", response={201: list[ServiceRequestCreated], **ERRORS}, summary="Open311：提交服务请求")
 def create_request(request, payload: Form[RequestIn]):
     need(request, Scope.CREATE)
     user = request.auth.user
-    if user.role in access.READ_ONLY_ROLES:
+    if authz.scope_of(user).read_only:
         raise PermissionDenied("县级督办账号只读，不能登记案件")
     code = payload.service_code
     category = livelihood_categories().filter(pk=int(code)).first() if code.isdigit() else None
@@ -144,20 +151,21 @@ def create_request(request, payload: Form[RequestIn]):
     name = (payload.last_name + payload.first_name).strip()
     if not name:
         raise ActionError("请提供诉求人姓名（last_name、first_name）", field="last_name")
-    try:
-        phone = clean_phone(payload.phone)
-    except ValidationError as invalid:
-        raise ActionError(invalid.messages[0], field="phone") from None
-    township = user.unit.township if user.unit_id else None
+    township = authz.scope_of(user).centre
     village = None
-    if township and payload.address_string.strip():
+    if township and payload.address_string.strip():  # the village of the centre it names, else just an address
         village = Unit.objects.filter(
             Q(name=payload.address_string.strip()), path__startswith=township.path, kind=Unit.Kind.VILLAGE
         ).first()
-    case = do_register_case(
-        user, kind=Case.Kind.PETITION, channel=Channel.ONLINE, legal_class=LegalClass.CLAIM, category=category,
-        request=payload.description, village=village,
-        parties=[{"name": name, "phone": phone, "address": payload.address_string.strip()}],
-    )
+    try:
+        intake = Intake.build(
+            user, kind=Case.Kind.PETITION, channel=Channel.ONLINE, legal_class=LegalClass.CLAIM, category=category,
+            request=payload.description, village=village,
+            parties=[{"name": name, "phone": payload.phone, "address": payload.address_string}],
+        )
+    except ActionError as refused:
+        # The intake names its fields as the case does; say which Open311 parameter was wrong.
+        raise ActionError(refused.message, field=INTAKE_PARAMETERS.get(refused.field, refused.field)) from None
+    case = do_register_case(user, intake)
     notice = f"已登记，案件编号{case.number}，查询码{case.query_code}。请转告诉求人凭编号和查询码查询办理进度。"
     return Reply(201, [{"service_request_id": case.number, "service_notice": notice, "account_id": None}])

@@ -80,6 +80,30 @@ class StepOut(Schema):
     label: str
 
 
+class StepFieldOut(Schema):
+    name: str
+    label: str
+    type: str = Field(description="string / integer / boolean / date / array / file")
+    required: bool
+    choices: list[str]
+    help: str
+
+
+class StepMoveOut(Schema):
+    label: str
+    kinds: list[str]
+    sources: list[str]
+    target: str | None
+
+
+class StepDefinition(Schema):
+    action: str
+    versioned: bool = Field(description="是否须提交 expected_version（改变案件版本的操作）")
+    public: bool = Field(description="信访人查询时是否可见")
+    moves: list[StepMoveOut]
+    fields: list[StepFieldOut] = Field(description="该操作的输入字段，与案件页面上该操作的表单相同")
+
+
 class CaseDetail(CaseSummary):
     version: int = Field(description="办理操作时作为 expected_version 提交，防止并发覆盖")
     facts: str

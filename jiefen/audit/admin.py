@@ -11,13 +11,16 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jiefen.org.models import Role, User
+from jiefen.org import authz
+from jiefen.org.models import User
 
 from .models import AuditRecord
 
 
 def may_read_audit(user):
-    return bool(user and user.is_active and (user.is_superuser or (user.is_staff and user.role == Role.DIRECTOR)))
+    if not user or not user.is_active:
+        return False
+    return bool(user.is_superuser or (user.is_staff and authz.in_roles(user, authz.DIRECTORS)))
 
 
 class DateRangeFilter(admin.FieldListFilter):
@@ -110,7 +113,7 @@ class AuditRecordAdmin(admin.ModelAdmin):
         queryset = super().get_queryset(request)
         if request.user.is_superuser:
             return queryset
-        centre = request.user.unit.township if request.user.unit_id else None
+        centre = authz.scope_of(request.user).centre
         if centre is None:
             return queryset.none()
         # Failed logins have no actor: they are shown by the username tried, if it is one of the township's staff.

@@ -27,7 +27,7 @@ HEAD_PK = 1
 
 def canonical(record):
     """The bytes a record's hash covers: every field but the id and the hash itself."""
-    at = record.at.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    at = record.at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     payload = {
         "seq": record.seq,
         "at": at,
@@ -156,12 +156,15 @@ def verify(*, expect=None, chunk_size=2000):
         )
     if head.rebuilt_at:
         return Verdict(
-            False, checked, head.last_hash,
-            reason=_("链头记录曾于 %(at)s 丢失并重建，末尾是否被截断无法确认") % {"at": timezone.localtime(head.rebuilt_at)},
+            False,
+            checked,
+            head.last_hash,
+            reason=_("链头记录曾于 %(at)s 丢失并重建，末尾是否被截断无法确认")
+            % {"at": timezone.localtime(head.rebuilt_at)},
         )
     if expect and expect[0] > head.last_seq:
         return Verdict(False, checked, head.last_hash, reason=_("另行保存的第 %(seq)d 条不在链中") % {"seq": expect[0]})
     return Verdict(True, checked, head.last_hash)
 
 
-__all__ = ["GENESIS_HASH", "append", "canonical", "digest", "lock_head", "verify", "Verdict"]
+__all__ = ["GENESIS_HASH", "Verdict", "append", "canonical", "digest", "lock_head", "verify"]

@@ -3,36 +3,36 @@
 Outsiders get 404 whether or not the case exists; a read-only role asking to write gets 403.
 """
 
+import hmac
+
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 
 from jiefen.audit.records import record_reveal
-from jiefen.org.models import Role, Unit
+from jiefen.org import authz
+from jiefen.org.models import Unit
 
 from .models import Case, LegalClass
 
-READ_ONLY_ROLES = {Role.SUPERVISOR}
+READ_ONLY_ROLES = authz.READ_ONLY  # kept for callers not yet moved to jiefen.org.authz
 
 
 def scope_q(user):
-    """A filter on Case for everything `user` may see; matches nothing for a user without a unit."""
-    if not user.is_authenticated or not user.is_active or user.unit_id is None:
+    """A filter on Case for everything `user` may see (authz.scope_of); matches nothing for a user without a unit."""
+    scope = authz.scope_of(user)
+    if not scope.active:
         return Q(pk__in=[])
-    unit = user.unit
-    if user.role in (Role.CLERK, Role.LEADER, Role.DIRECTOR) and unit.township:
-        q = Q(centre=unit.township)
-    elif user.role in (Role.CLERK, Role.LEADER, Role.DIRECTOR, Role.SUPERVISOR):
-        # A literal list of centres, not a join on the unit path: the planner then counts and pages by index.
-        q = Q(centre_id__in=list(unit.subtree().filter(kind=Unit.Kind.TOWNSHIP).values_list("id", flat=True)))
-    elif user.role == Role.MEDIATOR:
-        village = unit.village
-        q = _unit_cases_q(village or unit)
-        if village:
-            q |= Q(village=village)
-    else:  # handler: cases assigned to own unit only (as lead, handed over and not yet signed for, or co-handler)
-        q = _unit_cases_q(unit)
+    unit = scope.unit
+    if scope.whole_centre:
+        q = Q(centre=scope.centre)
+    elif scope.county_wide:
+        q = Q(centre_id__in=list(scope.centre_ids))
+    else:  # cases assigned to own unit only (as lead, handed over and not yet signed for, or co-handler)
+        q = _unit_cases_q(scope.unit_ids)
+        if scope.village:  # a grid worker or mediator: also every case of the village
+            q |= Q(village=scope.village)
     # 信访工作条例 第四十六条(五): an accused unit never sees the accusation that names it. Only departments,
     # villages and grids can be accused here (actions.intake), so only their staff need the clause.
     if unit.kind in (Unit.Kind.DEPARTMENT, Unit.Kind.VILLAGE, Unit.Kind.GRID):
@@ -40,8 +40,8 @@ def scope_q(user):
     return q
 
 
-def _unit_cases_q(unit):
-    units = list(unit.subtree().values_list("id", flat=True))
+def _unit_cases_q(unit_ids):
+    units = list(unit_ids)
     co_handled = Case.co_units.through.objects.filter(unit_id__in=units).values("case_id")
     return Q(responsible_unit_id__in=units) | Q(pending_unit_id__in=units) | Q(id__in=co_handled)
 
@@ -59,7 +59,7 @@ def access_case(user, number, *, write=False):
         ).get(number=number)
     except Case.DoesNotExist:
         raise Http404("案件不存在")
-    if write and user.role in READ_ONLY_ROLES:
+    if write and authz.scope_of(user).read_only:
         raise PermissionDenied("县级督办账号只读，不能办理案件")
     return case
 
@@ -76,7 +76,7 @@ REVEALABLE_FIELDS = {"id_number", "phone"}
 
 def may_reveal(user, case):
     """Whether `user` may unmask a party's ID number or phone on `case` (each reveal is audited)."""
-    return user.role not in READ_ONLY_ROLES and may_see_identity(user, case)
+    return not authz.scope_of(user).read_only and may_see_identity(user, case)
 
 
 def reveal_party_field(user, case, party_id, field):
@@ -98,8 +98,46 @@ def reveal_party_field(user, case, party_id, field):
 
 def assignable_units(case):
     """Units a case may be assigned to: within its centre, never the accused unit or above/below it."""
-    units = Unit.objects.filter(path__startswith=case.centre.path).exclude(kind__in=[Unit.Kind.TOWNSHIP, Unit.Kind.GRID])
+    units = Unit.objects.filter(path__startswith=case.centre.path).exclude(
+        kind__in=[Unit.Kind.TOWNSHIP, Unit.Kind.GRID]
+    )
     if case.legal_class == LegalClass.ACCUSATION and case.accused_unit_id:
         # Neither the accused unit, nor a unit under it, nor the village a accused grid belongs to.
         units = units.exclude(path__startswith=case.accused_unit.path).exclude(id__in=case.accused_unit.ancestor_ids)
     return units
+
+
+# ---- reads without a staff user -----------------------------------------------------------------------------------
+# The only other ways to a case row. Each says whose it is: a citizen's by number and query code, a centre's as a
+# whole for those whose scope names it, the system's for a row lock. The lint (scripts/lint_rules.py) keeps
+# `Case.objects` in this module and the write path.
+
+CITIZEN_RELATED = ("centre", "category", "village")
+
+
+def citizen_case(number, code):
+    """The case with this number and query code, or None (compared in constant time): a citizen's only way in
+    (the public portal, DESIGN.md §2: own cases only)."""
+    case = Case.objects.filter(number=number).select_related(*CITIZEN_RELATED).first()
+    if case is None or not hmac.compare_digest(case.query_code.upper().encode(), (code or "").upper().encode()):
+        return None
+    return case
+
+
+def remembered_case(pk):
+    """The case a citizen's session names (set by the portal after a tracking check or a submission), or None."""
+    if pk is None:
+        return None
+    return Case.objects.filter(pk=pk).select_related(*CITIZEN_RELATED).first()
+
+
+def centre_cases(centre_ids):
+    """Every case of these townships: reads of a centre as a whole (figures, the meeting pack), whose callers take
+    the townships from the reader's scope (authz.scope_of(user).centres)."""
+    return Case.objects.filter(centre_id__in=list(centre_ids))
+
+
+def lock_case(case_id):
+    """Lock the case row for a write outside the lifecycle (the supervision round): every step that stops or moves
+    a clock updates that row first (compare-and-swap), so holding its lock serialises with them."""
+    Case.objects.select_for_update().only("pk").get(pk=case_id)

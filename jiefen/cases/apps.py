@@ -11,10 +11,26 @@ def refresh_planner_statistics(using="default", **kwargs):
         cursor.execute("ANALYZE")
 
 
+def clock_events():
+    """The events a clock rule may name: the registration, and every registered step."""
+    from .steps import registry
+
+    return {"register", *registry.codes()}
+
+
 class Config(AppConfig):
     name = "jiefen.cases"
     label = "cases"
     verbose_name = "案件"
 
     def ready(self):
+        from . import steps  # noqa: F401 (declaring the lifecycle's steps registers them)
+
         post_migrate.connect(refresh_planner_statistics, sender=self, dispatch_uid="cases.analyze")
+        # The clocks below know the lifecycle's events and react to a new holiday schedule only through these.
+        from jiefen.clocks import hooks
+
+        from .actions.clocks import do_recompute_deadlines
+
+        hooks.register_events(clock_events)
+        hooks.on_schedule_loaded(do_recompute_deadlines)

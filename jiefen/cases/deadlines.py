@@ -4,7 +4,6 @@ Which event starts, stops or pauses which clock is configuration (clocks.ClockRu
 Called from actions inside their transaction, never on its own.
 """
 
-import datetime as dt
 
 from django.db.models import Min, Q
 from django.utils import timezone
@@ -32,7 +31,9 @@ def _compute(deadline, calendar=None):
 
 def apply_event(case, event, on_date):
     """Stop, pause, resume and start the clocks that `event` (an action code) touches, as of `on_date`."""
-    for deadline in case.deadlines.select_related("rule").filter(state__in=[Deadline.State.RUNNING, Deadline.State.PAUSED]):
+    for deadline in case.deadlines.select_related("rule").filter(
+        state__in=[Deadline.State.RUNNING, Deadline.State.PAUSED]
+    ):
         rule = deadline.rule
         if event in rule.events("stop_events"):
             deadline.state, deadline.finished_on = Deadline.State.MET, on_date
@@ -73,7 +74,11 @@ def extend(case, days, reason):
 
 def extension_room(case):
     """Days still allowed as extension on the running handling clock, or 0 if none."""
-    deadline = case.deadlines.select_related("rule").filter(state=Deadline.State.RUNNING, rule__max_extension_days__gt=0).first()
+    deadline = (
+        case.deadlines.select_related("rule")
+        .filter(state=Deadline.State.RUNNING, rule__max_extension_days__gt=0)
+        .first()
+    )
     if deadline is None:
         return 0
     used = sum(days for days, _reason in deadline.additions)
@@ -88,7 +93,9 @@ def refresh_next_due(case):
     """Keep Case.next_due_on (earliest running obligation) and the schedule warning in step with the rows."""
     open_rows = case.deadlines.filter(state=Deadline.State.RUNNING, rule__is_obligation=True)
     next_due = open_rows.aggregate(m=Min("due_on"))["m"]
-    warning = case.deadlines.filter(state__in=[Deadline.State.RUNNING, Deadline.State.PAUSED]).exclude(warning="").exists()
+    warning = (
+        case.deadlines.filter(state__in=[Deadline.State.RUNNING, Deadline.State.PAUSED]).exclude(warning="").exists()
+    )
     Case.objects.filter(pk=case.pk).update(next_due_on=next_due, schedule_warning=warning)
     case.next_due_on, case.schedule_warning = next_due, warning
 

@@ -32,4 +32,6 @@ class EncryptedCharField(models.TextField):
     def formfield(self, **kwargs):
         from django import forms
 
-        return forms.CharField(max_length=self.plain_max_length, required=not self.blank, label=self.verbose_name, **kwargs)
+        return forms.CharField(
+            max_length=self.plain_max_length, required=not self.blank, label=self.verbose_name, **kwargs
+        )

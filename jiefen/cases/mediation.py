@@ -1,8 +1,8 @@
 """Reads of a dispute's mediation record, from its timeline: sessions (调解记录), the agreement (调解协议书), the
 latest follow-up of whether it is kept (协议履行回访), failure and referral with the guidance given.
 
-Everything here is read from Event rows the mediation actions write (actions.workflow), so there is one record of
-each step and nothing to keep in step with it.
+Everything here is read from Event rows the mediation actions write (jiefen.cases.steps.mediation), so there is one
+record of each step and nothing to keep in step with it.
 """
 
 from django.utils.dateparse import parse_date
@@ -17,7 +17,7 @@ def mediation_record(case, events):
     """The mediation section of the case page, from the timeline already loaded (`events`, oldest first)."""
     if case.kind != Case.Kind.DISPUTE:
         return None
-    from .actions.workflow import FOLLOW_UP_RESULTS, REFERRAL_ROUTES
+    from .models import FOLLOW_UP_RESULTS, REFERRAL_ROUTES
 
     record = {"sessions": [], "agreement": None, "follow_up": None, "follow_ups": 0, "failure": None, "referral": None}
     for e in events:
@@ -49,9 +49,11 @@ def mediation_record(case, events):
 def flag_unkept_agreements(rows):
     """Mark the list rows (dicts with "id" and "kind") whose latest 协议履行回访 found the agreement not (fully) kept.
 
-    One query for the page's disputes, on the event table's case index.
+    One query for the whole page, on the event table's case index, whatever kinds of case the page holds: the
+    number of queries a list page runs depends on its size, never on its content (`manage.py bench` checks that).
+    Only disputes have follow-ups, so asking for every row's costs nothing more.
     """
-    ids = [r["id"] for r in rows if r.get("kind") == Case.Kind.DISPUTE]
+    ids = [r["id"] for r in rows]
     if not ids:
         return rows
     latest = {}
@@ -60,5 +62,5 @@ def flag_unkept_agreements(rows):
     ):
         latest[case_id] = data.get("result")
     for r in rows:
-        r["agreement_unkept"] = latest.get(r["id"]) in ("partly", "broken")
+        r["agreement_unkept"] = r.get("kind") == Case.Kind.DISPUTE and latest.get(r["id"]) in ("partly", "broken")
     return rows

@@ -45,7 +45,28 @@ class Status(models.TextChoices):
     CLOSED = "closed", _("已办结")
 
 
-OPEN_STATUSES = [s for s in Status if s not in (Status.CLOSED, Status.FINAL, Status.NOT_ACCEPTED, Status.FORWARDED)]
+def _in_order(*statuses):
+    # In the order of Status, so a query's IN list reads the same on every run.
+    return tuple(s for s in Status if s in statuses)
+
+
+class StatusGroup:
+    """The groups of states that lists, exports, figures and Open311 speak of: each is declared here and only here."""
+
+    # Counted as 办结 (finished): 办结, 终结, 不予受理 and 转送. What leaves the stock in the figures (closed,
+    # on time, resolved, handling days) and in their drill-down to cases.
+    COUNTED_AS_DONE = _in_order(Status.CLOSED, Status.FINAL, Status.NOT_ACCEPTED, Status.FORWARDED)
+    # 未办结, work still to do: every state not COUNTED_AS_DONE. The case list's "open", the desk's repeat-visit
+    # check, owning leaders' and hard cases' lists, the meeting pack and the figures' stock (存量).
+    OPEN = _in_order(*set(Status).difference(COUNTED_AS_DONE))
+    # Closed as the citizen is told (Open311's "closed"): COUNTED_AS_DONE and 已导入其他途径, a dispute referred
+    # to a court, arbitration or another lawful route. Nothing is left to do for the citizen there, though the
+    # centre still has to close the case (办结), so it stays OPEN for the centre.
+    CLOSED_TO_CITIZEN = _in_order(*COUNTED_AS_DONE, Status.REFERRED)
+    # 未办结 in the dispute ledger (台账): mediation has no result yet. Narrower than OPEN: an agreement, a
+    # failure or a referral is a result, listed under its own ledger row (达成协议, 调解不成) until the case is closed.
+    LEDGER_UNFINISHED = _in_order(Status.REGISTERED, Status.ACCEPTED, Status.ASSIGNED, Status.MEDIATING)
+
 
 
 class ReplyOutcome(models.TextChoices):
@@ -166,7 +187,7 @@ class Case(models.Model):
 
     @property
     def is_open(self):
-        return self.status in OPEN_STATUSES
+        return self.status in StatusGroup.OPEN
 
 
 class Party(models.Model):
@@ -182,7 +203,9 @@ class Party(models.Model):
     id_number = EncryptedCharField(_("身份证号"), plain_max_length=18, blank=True)
     phone = EncryptedCharField(_("联系电话"), plain_max_length=20, blank=True)
     address = models.CharField(_("住址"), max_length=200, blank=True)
-    village = models.ForeignKey(Unit, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("村（社区）"))
+    village = models.ForeignKey(
+        Unit, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("村（社区）")
+    )
     # Keyed hashes (HMAC) so the desk can find "already has an open case" without searching plaintext.
     id_number_hash = models.CharField(max_length=64, blank=True, db_index=True)
     phone_hash = models.CharField(max_length=64, blank=True, db_index=True)
@@ -206,7 +229,9 @@ class Contact(models.Model):
     receiving_leader = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("接待领导")
     )
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("登记人"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("登记人")
+    )
     note = models.TextField(_("情况"), blank=True)
 
     class Meta:
@@ -253,7 +278,9 @@ class Event(models.Model):
     case = models.ForeignKey(Case, models.CASCADE, related_name="events")
     kind = models.CharField(_("事件"), max_length=30)
     at = models.DateTimeField(_("时间"))
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+", verbose_name=_("操作人"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+", verbose_name=_("操作人")
+    )
     from_status = models.CharField(max_length=20, blank=True)
     to_status = models.CharField(max_length=20, blank=True)
     summary = models.CharField(_("摘要"), max_length=300)
@@ -298,7 +325,9 @@ class Recusal(models.Model):
     """A staff member who must stay out of a case (回避): they may not sign for it or act on it."""
 
     case = models.ForeignKey(Case, models.CASCADE, related_name="recusals")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="recusals", verbose_name=_("回避人员"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="recusals", verbose_name=_("回避人员")
+    )
     reason = models.CharField(_("回避理由"), max_length=200)
     declared_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
     declared_at = models.DateTimeField()
@@ -307,3 +336,23 @@ class Recusal(models.Model):
         verbose_name = _("回避")
         verbose_name_plural = _("回避")
         constraints = [models.UniqueConstraint(fields=["case", "user"], name="unique_recusal")]
+
+
+# 5人以上为集体访: a case with a contact of this many people or more is a group visit (Case.is_group).
+GROUP_SIZE = 5
+
+# The answers some steps record in their event's data, by code (jiefen.cases.steps; read by notices, exports and
+# the portal).
+REFERRAL_ROUTES = {
+    "litigation": _("诉讼"),
+    "arbitration": _("仲裁"),
+    "admin_review": _("行政复议"),
+    "admin_ruling": _("行政裁决"),
+    "other": _("其他法定途径"),
+}
+# 协议履行回访: whether the parties keep the agreement. An unkept one (未履行) is flagged where the case is listed.
+FOLLOW_UP_RESULTS = {"kept": _("已履行"), "partly": _("部分履行"), "broken": _("未履行")}
+# Answers to "are you satisfied with how your matter was handled", stored as these words in Case.satisfaction
+# (the figures count them by value); from the portal (网上) or a staff follow-up call (回访).
+SATISFACTION = ("满意", "基本满意", "不满意")
+SATISFACTION_SOURCES = {"online": _("网上"), "callback": _("回访")}

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.dateparse import parse_date
+from django.utils.functional import Promise
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,9 +25,9 @@ from weasyprint.urls import URLFetcher
 from jiefen.clocks.calendar import compute_due
 from jiefen.clocks.models import ClockRule
 
-from . import transitions
 from .models import Case, Channel, Deadline, Party, ReplyOutcome
 from .personal import mask_id_number, mask_phone
+from .steps import registry as transitions
 
 # 版心 width (GB/T 9704: 156mm); the issuer line (发文机关标志) is sized to fit it.
 TYPE_AREA_WIDTH_MM = 156
@@ -56,11 +57,11 @@ class NoticeUnavailable(Exception):
 @dataclass(frozen=True)
 class NoticeKind:
     code: str
-    title: str
+    title: str | Promise
     # The timeline event that makes this notice due; the notice reads that event's data.
     event: str
     # Word of the document number (发文字号代字): each document of a case gets a number of its own.
-    word: str
+    word: str | Promise
     kinds: frozenset = frozenset({Case.Kind.PETITION, Case.Kind.DISPUTE})
 
 
@@ -75,7 +76,9 @@ NOTICES = {
         NoticeKind("non_acceptance_notice", gettext_lazy("不予受理告知书"), "not_accept", gettext_lazy("不受告")),
         NoticeKind("reply", gettext_lazy("处理意见书"), "reply", gettext_lazy("处"), PETITION_ONLY),
         NoticeKind("review_decision", gettext_lazy("复查意见书"), "decide_review", gettext_lazy("复查"), PETITION_ONLY),
-        NoticeKind("rereview_decision", gettext_lazy("复核意见书"), "decide_rereview", gettext_lazy("复核"), PETITION_ONLY),
+        NoticeKind(
+            "rereview_decision", gettext_lazy("复核意见书"), "decide_rereview", gettext_lazy("复核"), PETITION_ONLY
+        ),
         NoticeKind("agreement", gettext_lazy("调解协议书"), "agree", gettext_lazy("协"), DISPUTE_ONLY),
         NoticeKind("referral", gettext_lazy("导入法定途径告知书"), "refer", gettext_lazy("引告"), DISPUTE_ONLY),
     ]
@@ -197,7 +200,7 @@ def _agreement_context(case, event):
 
 def _referral_context(case, event):
     """导入法定途径告知书: mediation failed; the lawful route and the guidance given to the parties."""
-    from .actions.workflow import REFERRAL_ROUTES
+    from .models import REFERRAL_ROUTES
 
     failed = case.events.filter(kind="mediation_failed", at__lte=event.at).order_by("-at", "-id").first()
     route = event.data.get("route", "")
@@ -328,11 +331,15 @@ def _rule(code):
     try:
         return ClockRule.objects.get(code=code)
     except ClockRule.DoesNotExist:
-        raise NoticeUnavailable(_("期限规则“%(code)s”未配置，请管理员在法定期限规则中补充后再出具文书") % {"code": code})
+        raise NoticeUnavailable(
+            _("期限规则“%(code)s”未配置，请管理员在法定期限规则中补充后再出具文书") % {"code": code}
+        )
 
 
 def _article(rule):
-    """The citation part of a rule's legal basis: "《信访工作条例》第三十六条：自收到…" → "《信访工作条例》第三十六条"."""
+    """The citation part of a rule's legal basis.
+
+    "《信访工作条例》第三十六条：自收到…" → "《信访工作条例》第三十六条"."""
     return re.split(r"[：:]", rule.legal_basis, maxsplit=1)[0].strip()
 
 

@@ -7,11 +7,10 @@ from django.db.models import Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from jiefen.figures import drill
-
 from . import search
 from .access import cases_for
-from .models import OPEN_STATUSES, Case, Contact, Party, Status
+from .filters import CaseFilter
+from .models import Contact, Party, Status, StatusGroup
 
 LIST_COLUMNS = (
     "id", "number", "kind", "channel", "legal_class", "status", "request", "received_at", "next_due_on",
@@ -29,15 +28,15 @@ SORTS = {
 }
 
 
-def case_list(user, *, q="", status=None, category=None, village=None, channel=None, unit=None, flag=None,
-              date_from=None, date_to=None, sort="received", centre=None, **figure_filters):
-    """The cases `user` may see, filtered, newest first. Served by the (centre|unit|village, received_at) indexes;
-    a keyword narrows first through the search table (search.matching_ids_sql)."""
+def case_list(user, *, q="", sort="received", **filters):
+    """The cases `user` may see, narrowed by `filters` (filters.CaseFilter's, cleaned), newest first. Served by the
+    (centre|unit|village, received_at) indexes; a keyword narrows first through the search table
+    (search.matching_ids_sql)."""
     qs = cases_for(user)
     common_word = None
     if q:
         q = q.strip()
-        if Case.objects.filter(number=q).exists():
+        if qs.filter(number=q).exists():  # a case number: that case (its unique index)
             qs = qs.filter(number=q)
         else:
             township = user.unit.township if user.unit_id else None
@@ -48,29 +47,7 @@ def case_list(user, *, q="", status=None, category=None, village=None, channel=N
                 qs = qs.filter(id__in=RawSQL(*found))
             else:
                 qs = qs.filter(Q(request__contains=q) | Q(facts__contains=q))
-    if status:
-        qs = qs.filter(status__in=OPEN_STATUSES) if status == "open" else qs.filter(status=status)
-    if centre:
-        qs = qs.filter(centre_id=centre)
-    if category:
-        qs = qs.filter(category_id=category)
-    if village:
-        qs = qs.filter(village_id=village)
-    if channel:
-        qs = qs.filter(channel=channel)
-    if unit:
-        qs = qs.filter(responsible_unit_id=unit)
-    today = timezone.localdate()
-    if flag == "overdue":
-        qs = qs.filter(next_due_on__lt=today)
-    elif flag == "soon":
-        qs = qs.filter(next_due_on__gte=today, next_due_on__lte=today + dt.timedelta(days=settings.DUE_SOON_DAYS))
-    if date_from:
-        qs = qs.filter(received_at__date__gte=date_from)
-    if date_to:
-        qs = qs.filter(received_at__date__lte=date_to)
-    if any(figure_filters.values()):
-        qs = drill.narrow(qs, **figure_filters)  # from a figure to exactly the cases behind it
+    qs = CaseFilter(user=user).narrow(qs, filters)
     order = SORTS.get(sort, "-received_at")
     many_centres = not (user.unit_id and user.unit.township)
     qs = page_qs = qs.order_by(order, "-id")
@@ -133,10 +110,10 @@ def open_cases_of(id_number_hash="", phone_hash="", user=None):
     if phone_hash:
         cond |= Q(phone_hash=phone_hash)
     if not cond:
-        return Case.objects.none()
+        return []
     case_ids = Party.objects.filter(cond).values("case_id")
     return (
-        cases_for(user).filter(id__in=case_ids, status__in=OPEN_STATUSES)
+        cases_for(user).filter(id__in=case_ids, status__in=StatusGroup.OPEN)
         .select_related("category", "village").order_by("-received_at")[:5]
     )
 
@@ -148,7 +125,7 @@ def leader_home(user):
     today = timezone.localdate()
     scope = cases_for(user)
     soon_until = today + dt.timedelta(days=settings.DUE_SOON_DAYS)
-    list_of = lambda qs: list(qs.order_by("next_due_on", "-received_at").values(*LIST_COLUMNS)[:20])  # noqa: E731
+    list_of = lambda qs: list(qs.order_by("next_due_on", "-received_at").values(*LIST_COLUMNS)[:20])
     return {
         "awaiting": list(scope.filter(status=Status.REGISTERED).order_by("received_at").values(*LIST_COLUMNS)[:20]),
         "overdue": list_of(scope.filter(next_due_on__lt=today)),

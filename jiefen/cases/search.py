@@ -31,7 +31,7 @@ def query_terms(query):
 def _case_text(case):
     parties = " ".join(p.name for p in case.parties.all())
     village = case.village.name if case.village_id else ""
-    return " ".join([case.number, case.category.name, village, parties, case.request, case.facts])
+    return f"{case.number} {case.category.name} {village} {parties} {case.request} {case.facts}"
 
 
 def index_case(case):
@@ -60,7 +60,7 @@ def matching_ids_sql(query, centre_id=None):
         if centre_id:
             return "SELECT case_id FROM cases_fts WHERE terms @> %s::text[] AND centre_id = %s", [terms, centre_id]
         return "SELECT case_id FROM cases_fts WHERE terms @> %s::text[]", [terms]
-    match = " ".join('"%s"' % t for t in terms)
+    match = " ".join(f'"{t}"' for t in terms)
     return "SELECT rowid FROM cases_fts WHERE cases_fts MATCH %s", [match]
 
 

@@ -3,7 +3,6 @@ from urllib.parse import quote
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -11,81 +10,68 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from jiefen.duty.services import centre_of, today_leader
-from jiefen.leadership.queries import case_section
-from jiefen.org.models import Role
-from jiefen.portal.queries import online_awaiting
-from jiefen.routing.rules import propose
+from jiefen.org import authz
 
-from . import access, notices, queries, transitions, uploads
+from . import access, extensions, notices, queries, uploads
 from .actions import ActionError, CaseChanged, do_case_action, do_register_case
+from .actions.intake import desk_initial
+from .filters import CaseFilter
+from .forms import IntakeForm, PartyFormSet
 from .mediation import flag_unkept_agreements, mediation_record
-from .forms import STEP_FORMS, CaseFilterForm, IntakeForm, PartyFormSet, RouteHintForm
-from .models import Channel
 from .personal import keyed_hash
-
-DESK_ROLES = {Role.CLERK, Role.LEADER, Role.DIRECTOR}
+from .steps import registry
 
 
 @login_required
 def home(request):
-    role = request.user.role
-    if role == Role.CLERK:
+    """Each role's first page: the leadership's workbench, the desk, a unit's open cases, else the case list."""
+    user = request.user
+    if authz.in_roles(user, authz.LEADERSHIP):
+        return render(request, "cases/leader_home.html", queries.leader_home(user))
+    if authz.in_roles(user, authz.DESK):
         return redirect("desk")
-    if role in (Role.LEADER, Role.DIRECTOR):
-        return render(request, "cases/leader_home.html", queries.leader_home(request.user))
-    if role in (Role.HANDLER, Role.MEDIATOR):
+    if authz.in_roles(user, authz.UNIT_WORKERS):
         return redirect(f"{reverse('case_list')}?status=open")
     return redirect("case_list")
-
-
-def _require_desk(user):
-    if user.role not in DESK_ROLES:
-        raise PermissionDenied(_("只有接待员、领导和中心管理员可以登记案件"))
 
 
 @login_required
 def desk(request):
     """一站式接待: one form for every channel; warns when these people already have an open case."""
-    _require_desk(request.user)
-    duty_leader = today_leader(centre_of(request.user))
-    form = IntakeForm(request.POST or None, user=request.user, initial={"receiving_leader": duty_leader})
+    initial = desk_initial(request.user)  # a walk-in now: the leader on duty today receives it (领导公开接访)
+    duty_leader = initial.get("receiving_leader")
+    form = IntakeForm(request.POST or None, user=request.user, initial=initial)
     parties = PartyFormSet(request.POST or None, prefix="party")
     duplicates = []
-    if request.method == "POST" and form.is_valid() and parties.is_valid():
-        people = parties.parties()
-        duplicates = _open_cases_of(request.user, people)
+    intake = form.intake(parties) if request.method == "POST" and form.is_valid() and parties.is_valid() else None
+    if intake is not None:
+        duplicates = _open_cases_of(request.user, intake.parties)
         if duplicates and not form.cleaned_data.get("confirm_new"):
             form.data = form.data.copy()
             form.data["confirm_new"] = "True"
         else:
-            data = form.cleaned_data
-            # A walk-in is received by the leader on duty today unless the clerk names another (领导公开接访).
-            leader = data["receiving_leader"] or (duty_leader if data["channel"] == Channel.VISIT else None)
             try:
-                case = do_register_case(
-                    request.user, kind=data["kind"], channel=data["channel"], legal_class=data["legal_class"],
-                    category=data["category"], request=data["request"], facts=data["facts"], parties=people,
-                    village=data["village"], head_count=data["head_count"], identity_unknown=data["identity_unknown"],
-                    accused_unit=data["accused_unit"], receiving_leader=leader,
-                )
+                case = do_register_case(request.user, intake)
             except ActionError as error:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
+                form.add_error(None, error.message)
             else:
-                messages.success(request, _("已登记，案件编号 %(n)s，查询码 %(c)s") % {"n": case.number, "c": case.query_code})
+                messages.success(
+                    request, _("已登记，案件编号 %(n)s，查询码 %(c)s") % {"n": case.number, "c": case.query_code}
+                )
                 return redirect("case_detail", case.number)
     status = 400 if request.method == "POST" and not duplicates else 200
     context = {
         "form": form, "parties": parties, "duplicates": duplicates, "duty_leader": duty_leader,
-        "online_awaiting": online_awaiting(request.user),  # the portal's inbox: online items awaiting a decision
+        # Panels of apps above the core (the portal's inbox of online items awaiting a decision).
+        "panels": [panel(request.user) for panel in extensions.desk_panels],
     }
     return render(request, "cases/desk.html", context, status=status)
 
 
-def _open_cases_of(user, people):
+def _open_cases_of(user, parties):
     found = {}
-    for person in people:
-        for case in queries.open_cases_of(keyed_hash(person.get("id_number", "")), keyed_hash(person.get("phone", "")), user):
+    for party in parties:
+        for case in queries.open_cases_of(keyed_hash(party.id_number), keyed_hash(party.phone), user):
             found[case.pk] = case
     return list(found.values())
 
@@ -94,7 +80,6 @@ def _open_cases_of(user, people):
 @require_POST
 def desk_check(request):
     """htmx: as the clerk types an ID number or phone, show that person's open cases."""
-    _require_desk(request.user)
     id_hash = phone_hash = ""
     for key, value in request.POST.items():
         value = value.strip().upper()
@@ -107,20 +92,8 @@ def desk_check(request):
 
 
 @login_required
-def desk_route(request):
-    """htmx: as the clerk picks the category and village, say which unit the routing rules propose and why."""
-    _require_desk(request.user)
-    form = RouteHintForm(request.GET, user=request.user)
-    proposal = None
-    if form.is_valid() and form.cleaned_data["category"]:
-        township = request.user.unit.township if request.user.unit_id else None
-        proposal = propose(township, form.cleaned_data["category"], form.cleaned_data["village"])
-    return render(request, "cases/_route_hint.html", {"proposal": proposal, "asked": form.is_valid()})
-
-
-@login_required
 def case_list(request):
-    form = CaseFilterForm(request.GET or None, user=request.user)
+    form = CaseFilter(request.GET or None, user=request.user).form
     rows = queries.case_list(request.user, **form.filters())
     page = Paginator(rows, settings.CASES_PER_PAGE).get_page(request.GET.get("page"))
     flag_unkept_agreements(page.object_list)
@@ -132,21 +105,23 @@ def case_list(request):
 
 def _detail_context(request, case, *, open_form=None):
     steps = []
-    for t in transitions.available(request.user, case):
-        if request.user.role in access.READ_ONLY_ROLES:
-            break
-        form = open_form if open_form is not None and open_form.prefix == t.action else STEP_FORMS[t.action](
-            case=case, user=request.user, prefix=t.action
+    for t in registry.available(request.user, case):
+        form = open_form if open_form is not None and open_form.prefix == t.action else t.step.build_form(
+            case, request.user, prefix=t.action
         )
         steps.append({"t": t, "form": form, "open": form is open_form})
     open_form_shown = any(step["open"] for step in steps)
-    steps, leadership = case_section(request.user, case, steps)  # the 包案 and "1211" steps go to their section
+    sections = []
+    for section_of in extensions.case_page_sections:  # apps above the core show their own (包案与化解)
+        steps, section = section_of(request.user, case, steps)
+        if section:
+            sections.append(section)
     page = queries.case_page(case)
     return {
         "open_form_shown": open_form_shown,
         "case": case,
         "steps": steps,
-        "leadership": leadership,
+        "sections": sections,
         "identity_visible": access.may_see_identity(request.user, case),
         "may_reveal": access.may_reveal(request.user, case),
         "notices": [{"kind": code, "label": notices.NOTICES[code].title} for code in notices.available_notices(case)],
@@ -177,10 +152,10 @@ def case_reveal(request, number, party_id, field):
 def case_act(request, number, action):
     """Take one workflow step: validate its form, call the action, show the case again."""
     case = access.access_case(request.user, number, write=True)
-    form_class = STEP_FORMS.get(action)
-    if form_class is None:
+    declared = registry.get(action)
+    if declared is None:
         raise Http404
-    form = form_class(request.POST, request.FILES, case=case, user=request.user, prefix=action)
+    form = declared.build_form(case, request.user, request.POST, request.FILES, prefix=action)
     status = 400
     if form.is_valid():
         try:
@@ -190,10 +165,10 @@ def case_act(request, number, action):
             return redirect("case_detail", case.number)
         except ActionError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
-            if transitions.find(action, case.kind, case.status) is None:
-                status = 409
+            if isinstance(error, registry.StepRefused) and error.conflict:
+                status = 409  # not in this state, or not now (a guard): the page is out of date
         else:
-            messages.success(request, _("已%(label)s") % {"label": transitions.label_for(action, case.kind)})
+            messages.success(request, _("已%(label)s") % {"label": declared.label_for(case.kind)})
             return redirect("case_detail", case.number)
     case = access.access_case(request.user, number)
     context = _detail_context(request, case, open_form=form)
@@ -208,7 +183,9 @@ def case_receipt(request, number):
     if request.GET.get("format") == "pdf":
         return _pdf(notices.render_receipt(case), f"回执-{case.number}.pdf")
     acceptance = case.deadlines.filter(rule__code="acceptance").select_related("rule").first()
-    return render(request, "cases/receipt.html", {"case": case, "parties": case.parties.all(), "acceptance": acceptance})
+    return render(
+        request, "cases/receipt.html", {"case": case, "parties": case.parties.all(), "acceptance": acceptance}
+    )
 
 
 @login_required

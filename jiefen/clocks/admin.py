@@ -6,21 +6,22 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.functional import lazy
 from django.utils.html import format_html
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jiefen.audit.records import record
-from jiefen.cases.transitions import ACTIONS
 
 from .calendar import WEEKDAYS
+from .hooks import known_events
 from .loading import FIRST_YEAR, LAST_YEAR, format_schedule, load_year, may_load_schedule
 from .models import ClockRule, HolidayDay, HolidayYear
 
-# The events clocks can start, stop, pause or resume on: the registration, and every step of the transition table.
-KNOWN_EVENTS = frozenset({"register", *ACTIONS})
 EVENT_FIELDS = ("start_event", "stop_events", "pause_events", "resume_events")
+# Read when the page is shown: this module is imported (admin autodiscovery) before the cases app registers its steps.
+_known_events_text = lazy(lambda: ", ".join(sorted(known_events())), str)
 
 
 class ClockAdminMixin:
@@ -53,7 +54,9 @@ class ClockRuleForm(forms.ModelForm):
         # A mistyped event code would silently keep a clock from ever starting or stopping.
         for name in EVENT_FIELDS:
             codes = {c.strip() for c in (cleaned.get(name) or "").split(",") if c.strip()}
-            unknown = sorted(codes - KNOWN_EVENTS)
+            # The events clocks can start, stop, pause or resume on: the registration and every step of the case
+            # lifecycle, as the cases app registers them (hooks.register_events).
+            unknown = sorted(codes - known_events())
             if unknown:
                 self.add_error(name, _("未知的事件代码：%(codes)s") % {"codes": "、".join(unknown)})
         return cleaned
@@ -82,7 +85,7 @@ class ClockRuleAdmin(ClockAdminMixin, admin.ModelAdmin):
             gettext_lazy("事件"),
             {
                 "fields": list(EVENT_FIELDS),
-                "description": format_lazy("{}{}", gettext_lazy("可用的事件代码："), ", ".join(sorted(KNOWN_EVENTS))),
+                "description": format_lazy("{}{}", gettext_lazy("可用的事件代码："), _known_events_text()),
             },
         ),
     ]

@@ -18,9 +18,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from jiefen.audit.records import record
-from jiefen.cases.actions.clocks import do_recompute_deadlines
-from jiefen.org.models import Role
+from jiefen.org import authz
 
+from . import hooks
 from .calendar import fmt
 from .models import HolidayDay, HolidayYear
 
@@ -45,7 +45,9 @@ class LoadResult:
 
 def may_load_schedule(user):
     """The holiday schedule and the clock rules bind every centre: superusers and staff centre directors only."""
-    return bool(user and user.is_active and (user.is_superuser or (user.is_staff and user.role == Role.DIRECTOR)))
+    if not user or not user.is_active:
+        return False
+    return bool(user.is_superuser or (user.is_staff and authz.in_roles(user, authz.DIRECTORS)))
 
 
 def _date(text, line_no):
@@ -177,5 +179,6 @@ def load_year(year, text, source, acting_user):
         holidays = sum(row.kind == HolidayDay.Kind.HOLIDAY for row in rows)
         workdays = len(rows) - holidays
         record(acting_user, "clocks.load_holidays", holiday_year, source=source, holidays=holidays, workdays=workdays)
-        cases = do_recompute_deadlines(acting_user, [year])
+        # The cases app recomputes the deadlines the new schedule moves (hooks.on_schedule_loaded).
+        cases = hooks.schedule_loaded(acting_user, [year])
     return LoadResult(holiday_year, holidays, workdays, cases)

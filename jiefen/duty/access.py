@@ -2,20 +2,18 @@
 
 from django.http import Http404
 
-from jiefen.org.models import Role, Unit
+from jiefen.org import authz
+from jiefen.org.models import Unit
 
 from .models import DutyShift
 
 
 def centres_for(user):
     """Townships whose roster `user` may read: their own centre; a county supervisor, every township below."""
-    if not user.is_authenticated or not user.is_active or user.unit_id is None:
+    scope = authz.scope_of(user)
+    if not scope.centre_ids:
         return Unit.objects.none()
-    townships = Unit.objects.filter(kind=Unit.Kind.TOWNSHIP)
-    if user.role == Role.SUPERVISOR:
-        return townships.filter(path__startswith=user.unit.path).order_by("sort", "code")
-    township = user.unit.township
-    return townships.filter(pk=township.pk) if township else Unit.objects.none()
+    return Unit.objects.filter(kind=Unit.Kind.TOWNSHIP, pk__in=scope.centre_ids).order_by("sort", "code")
 
 
 def access_centre(user, code=None):

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from jiefen.org.models import Role
+from jiefen.org import authz
 
 from .queries import add_months, read_month, swap_candidates
 from .services import day_label, eligible_leaders
@@ -38,7 +38,7 @@ class GenerateForm(forms.Form):
         self.fields["leaders"].queryset = leaders
         year, month = add_months(today.year, today.month, 1)
         self.fields["month"].initial = f"{year}-{month:02d}"
-        self.fields["leaders"].initial = [u.pk for u in leaders if u.role == Role.LEADER]
+        self.fields["leaders"].initial = [u.pk for u in leaders if authz.in_roles(u, authz.ON_DUTY)]
 
     def clean_month(self):
         month = read_month(self.cleaned_data["month"])

@@ -11,17 +11,17 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Case, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiefen.audit.records import record
+from jiefen.cases.models import Channel
 from jiefen.clocks.calendar import WorkCalendar
-from jiefen.org.models import Role, Unit, User
+from jiefen.org import authz
+from jiefen.org.models import Unit
+from jiefen.org.queries import leadership_of
 
 from .models import WEEKDAYS, DutyChange, DutyShift
-
-LEADERSHIP_ROLES = (Role.LEADER, Role.DIRECTOR)
 
 
 class DutyError(Exception):
@@ -44,28 +44,22 @@ class Generated:
 # Who may do what -------------------------------------------------------------------------------------------------
 
 
-def centre_of(user):
-    """The township (centre) a user works in, or None for county staff and accounts without a unit."""
-    return user.unit.township if user.is_authenticated and user.unit_id else None
-
-
 def may_manage(user, centre):
     """Generate and edit the roster: the centre's director (中心主任/管理员)."""
-    return user.is_active and user.role == Role.DIRECTOR and centre_of(user) == centre
+    return user.is_active and authz.in_roles(user, authz.DIRECTORS) and authz.scope_of(user).centre == centre
 
 
 def may_swap(user, shift):
     """Swap `shift` with another: the director, or the leader whose shift it is."""
     if may_manage(user, shift.centre):
         return True
-    own = user.role == Role.LEADER and shift.leader_id == user.pk
-    return user.is_active and own and centre_of(user) == shift.centre
+    own = authz.in_roles(user, authz.ON_DUTY) and shift.leader_id == user.pk
+    return user.is_active and own and authz.scope_of(user).centre == shift.centre
 
 
 def eligible_leaders(centre):
     """The leadership members a centre's roster may name: active leaders and directors of that centre."""
-    directors_last = Case(When(role=Role.DIRECTOR, then=1), default=0)
-    return User.objects.filter(is_active=True, role__in=LEADERSHIP_ROLES, unit=centre).order_by(directors_last, "id")
+    return leadership_of(centre, directors_last=True)
 
 
 # Reads ------------------------------------------------------------------------------------------------------------
@@ -80,6 +74,15 @@ def today_leader(centre, date=None):
         .select_related("leader").first()
     )
     return shift.leader if shift else None
+
+
+def walk_in_defaults(centre, channel, received_at):
+    """Intake defaults (jiefen.cases.extensions.intake_defaults): a walk-in (来访) is received by the leader on
+    duty that day unless the clerk names another (领导公开接访)."""
+    if channel != Channel.VISIT:
+        return {}
+    leader = today_leader(centre, timezone.localdate(received_at))
+    return {"receiving_leader": leader} if leader else {}
 
 
 def uncovered_days(centre, start=None, days=14):
@@ -171,7 +174,12 @@ def generate_month(centre, year, month, leaders, acting_user, *, overwrite=False
     warning = schedule_warning(year) if not all(info.known for info in infos) else ""
 
     names = "、".join(u.display_name for u in leaders)
-    summary = _("生成%(y)s年%(m)s月值班表：%(n)s天，轮值%(names)s") % {"y": year, "m": month, "n": len(shifts), "names": names}
+    summary = _("生成%(y)s年%(m)s月值班表：%(n)s天，轮值%(names)s") % {
+        "y": year,
+        "m": month,
+        "n": len(shifts),
+        "names": names,
+    }
     if kept:
         summary += _("（保留已有安排%(n)s天）") % {"n": len(kept)}
     DutyChange.objects.create(

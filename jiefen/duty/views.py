@@ -29,7 +29,10 @@ def _month_url(centre, year, month, user=None):
 
 
 def _month_links(year, month):
-    return {"prev_month": "%d-%02d" % add_months(year, month, -1), "next_month": "%d-%02d" % add_months(year, month, 1)}
+    return {
+        "prev_month": "{:d}-{:02d}".format(*add_months(year, month, -1)),
+        "next_month": "{:d}-{:02d}".format(*add_months(year, month, 1)),
+    }
 
 
 def _manager_centre(request):

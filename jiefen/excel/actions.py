@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from jiefen.audit.records import record
 from jiefen.cases.actions import ActionError
-from jiefen.org.models import CENTRE_ROLES
+from jiefen.org import authz
 
 from .kinds import IMPORTERS, RowError
 from .models import ImportJob
@@ -23,7 +23,6 @@ from .sheet import SheetRows, Unreadable
 
 logger = logging.getLogger(__name__)
 
-IMPORT_ROLES = CENTRE_ROLES
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 # How often the progress bar's row is updated while checking (each update is one small committed write).
 PROGRESS_EVERY = 2000
@@ -32,9 +31,9 @@ XLSX_MAGIC = b"PK\x03\x04"
 
 def import_centre(user):
     """The township `user` imports into; ActionError if their role may not import."""
-    if user.role not in IMPORT_ROLES:
+    if not authz.in_roles(user, authz.DESK):
         raise ActionError(_("只有中心的接待员、领导和主任可以导入数据"))
-    centre = user.unit.township if user.unit_id else None
+    centre = authz.scope_of(user).centre
     if centre is None:
         raise ActionError(_("您的账号未归属任何乡镇（街道）矛调中心"))
     return centre
@@ -112,12 +111,15 @@ def run_import(job):
             record(job.uploaded_by, f"import.{job.kind}", job, rows=written, file=job.file_name)
     except RowError as error:
         return _reject(
-            job, _("第%(row)s行无法导入，文件未导入：%(m)s") % {"row": error.row, "m": error.message},
+            job,
+            _("第%(row)s行无法导入，文件未导入：%(m)s") % {"row": error.row, "m": error.message},
             [{"row": error.row, "column": error.column, "message": error.message}],
         )
     except (IntegrityError, DatabaseError):
         logger.exception("import %s failed while writing", job.pk)
-        return _reject(job, _("写入时发生数据冲突（可能有人同时导入或登记了相同的数据），文件未导入，请稍后重新上传"), [])
+        return _reject(
+            job, _("写入时发生数据冲突（可能有人同时导入或登记了相同的数据），文件未导入，请稍后重新上传"), []
+        )
     return job
 
 
@@ -147,7 +149,9 @@ def _check(job, importer):
                 width = len(cells)
                 row = {name: (cells[i] if i < width else None) for name, i in positions.items()}
                 problems = []
-                value = importer.clean(row, lambda column, message: problems.append((column, message)))
+                value = importer.clean(
+                    row, lambda column, message, problems=problems: problems.append((column, message))
+                )
                 for column, message in problems:
                     report.add(number, column, message)
                 if value is not None and not problems:
@@ -196,7 +200,9 @@ def _reject(job, message, errors, count=None):
         job.error_count = count if count is not None else max(len(errors), 1)
         job.finished_at = timezone.now()
         job.save(update_fields=["status", "message", "errors", "error_count", "finished_at"])
-        record(job.uploaded_by, f"import.{job.kind}", job, result="rejected", errors=job.error_count, file=job.file_name)
+        record(
+            job.uploaded_by, f"import.{job.kind}", job, result="rejected", errors=job.error_count, file=job.file_name
+        )
     return job
 
 

@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 
-from jiefen.cases.actions.workflow import FOLLOW_UP_RESULTS
+from jiefen.cases.models import FOLLOW_UP_RESULTS
 from jiefen.cases.personal import mask_id_number, mask_phone
 from jiefen.grid.models import DisputeKind, Finding, RiskLevel
 
@@ -71,7 +71,7 @@ class _Sheet:
         return self.cell(day, number_format=DATE_FORMAT) if day else None
 
     def save(self):
-        out = tempfile.TemporaryFile()
+        out = tempfile.TemporaryFile()  # noqa: SIM115 (returned open: the caller streams and closes it)
         self.book.save(out)
         out.seek(0)
         return out
@@ -154,7 +154,7 @@ def template_workbook(kind):
     notes.append([_("第一张表第一行为表头，从第二行起每行一条；整个文件检查无误后才会导入，有错误时一行也不导入。")])
     for letter, width in zip("ABCD", (14, 10, 60, 24)):
         notes.column_dimensions[letter].width = width
-    out = tempfile.TemporaryFile()
+    out = tempfile.TemporaryFile()  # noqa: SIM115 (returned open: the caller streams and closes it)
     book.save(out)
     out.seek(0)
     return out

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from jiefen.cases.forms import DateInput
+from jiefen.cases.widgets import DateInput
 
 from .models import ImportJob
 

@@ -74,7 +74,9 @@ class Importer:
     # Helpers ---------------------------------------------------------------------------------------------------
 
     def _grids(self):
-        grids = list(Unit.objects.filter(path__startswith=self.centre.path, kind=Unit.Kind.GRID).select_related("parent"))
+        grids = list(
+            Unit.objects.filter(path__startswith=self.centre.path, kind=Unit.Kind.GRID).select_related("parent")
+        )
         self.grid_by_code = {g.code: g for g in grids}
         self.grid_by_name = defaultdict(list)
         for g in grids:
@@ -114,7 +116,9 @@ class Importer:
     def _visitor(self, name, what):
         found = self.visitor_by_name.get(name, [])
         if not found:
-            raise CellError(_("%(what)s“%(n)s”不在本中心排查调解人员名册中，请先导入或登记该人员") % {"what": what, "n": name})
+            raise CellError(
+                _("%(what)s“%(n)s”不在本中心排查调解人员名册中，请先导入或登记该人员") % {"what": what, "n": name}
+            )
         if len(found) > 1:
             raise CellError(_("名册中有%(k)s名“%(n)s”，无法确定是哪一位") % {"k": len(found), "n": name})
         return found[0]
@@ -153,7 +157,9 @@ class HouseholdImporter(Importer):
         self._grids()
 
     def clean(self, row, report):
-        grid = run_cell(report, "网格", self._grid, text(row.get("网格编码")), text(row.get("村（社区）")), text(row.get("网格")))
+        grid = run_cell(
+            report, "网格", self._grid, text(row.get("网格编码")), text(row.get("村（社区）")), text(row.get("网格"))
+        )
         head = text(row.get("户主姓名"))
         if not head:
             report("户主姓名", _("请填写户主姓名"))
@@ -199,10 +205,20 @@ class VisitorImporter(Importer):
     layout = Layout(
         columns=(
             Column("姓名", example="刘调解"),
-            Column("类别", example="人民调解员", help=gettext_lazy("民警、网格员、红管家、五老、人民调解员、律师、村（社区）干部、其他"),
-                   aliases=("人员类别",)),
+            Column(
+                "类别",
+                example="人民调解员",
+                help=gettext_lazy("民警、网格员、红管家、五老、人民调解员、律师、村（社区）干部、其他"),
+                aliases=("人员类别",),
+            ),
             Column("联系电话", required=False, example="13900139000", aliases=("电话",)),
-            Column("负责网格", required=False, example="东村第一网格", help=gettext_lazy("多个网格用顿号分隔"), aliases=("网格",)),
+            Column(
+                "负责网格",
+                required=False,
+                example="东村第一网格",
+                help=gettext_lazy("多个网格用顿号分隔"),
+                aliases=("网格",),
+            ),
             Column("擅长领域", required=False, example="土地纠纷、婚姻家庭", aliases=("专长",)),
         ),
     )
@@ -260,7 +276,9 @@ class VisitorImporter(Importer):
         ]
         Visitor.objects.bulk_create(visitors, batch_size=BATCH_SIZE)
         if not all(v.pk for v in visitors):  # backends without RETURNING ids: read them back by the unique key
-            ids = dict(((n, p), pk) for pk, n, p in Visitor.objects.filter(centre=self.centre).values_list("id", "name", "phone"))
+            ids = {
+                (n, p): pk for pk, n, p in Visitor.objects.filter(centre=self.centre).values_list("id", "name", "phone")
+            }
             for v in visitors:
                 v.pk = ids[(v.name, v.phone)]
         Through = Visitor.grids.through
@@ -280,16 +298,48 @@ class LedgerImporter(Importer):
         columns=(
             Column("排查日期", example="2026-03-05", aliases=("日期", "发现日期")),
             Column("村（社区）", example="东村", aliases=("村", "村社区", "社区")),
-            Column("纠纷类型", example="邻里纠纷", help=gettext_lazy("土地山林、邻里纠纷、婚姻家庭、劳资纠纷、合同纠纷、损害赔偿、物业纠纷、征地拆迁、其他纠纷"),
-                   aliases=("类型",)),
+            Column(
+                "纠纷类型",
+                example="邻里纠纷",
+                help=gettext_lazy(
+                    "土地山林、邻里纠纷、婚姻家庭、劳资纠纷、合同纠纷、损害赔偿、物业纠纷、征地拆迁、其他纠纷"
+                ),
+                aliases=("类型",),
+            ),
             Column("风险等级", example="低", help=gettext_lazy("低、中、高"), aliases=("风险",)),
-            Column("当事人", example="陈大山", help=gettext_lazy("申请方；多人用顿号分隔"), aliases=("当事人姓名", "申请人")),
-            Column("身份证号", required=False, example="11010519491231002X",
-                   help=gettext_lazy("与当事人一一对应，用顿号分隔；请以文本格式填写"), aliases=("身份证号码", "公民身份号码")),
+            Column(
+                "当事人",
+                example="陈大山",
+                help=gettext_lazy("申请方；多人用顿号分隔"),
+                aliases=("当事人姓名", "申请人"),
+            ),
+            Column(
+                "身份证号",
+                required=False,
+                example="11010519491231002X",
+                help=gettext_lazy("与当事人一一对应，用顿号分隔；请以文本格式填写"),
+                aliases=("身份证号码", "公民身份号码"),
+            ),
             Column("联系电话", required=False, example="13800138000", aliases=("电话",)),
-            Column("对方当事人", required=False, example="李小河", help=gettext_lazy("多人用顿号分隔"), aliases=("被申请人",)),
-            Column("纠纷简要情况", example="两户因宅基地边界发生争执", aliases=("诉求", "诉求/纠纷简要情况", "纠纷情况", "简要情况")),
-            Column("责任调解员", required=False, example="刘调解", help=gettext_lazy("须在排查调解人员名册中"), aliases=("调解员",)),
+            Column(
+                "对方当事人",
+                required=False,
+                example="李小河",
+                help=gettext_lazy("多人用顿号分隔"),
+                aliases=("被申请人",),
+            ),
+            Column(
+                "纠纷简要情况",
+                example="两户因宅基地边界发生争执",
+                aliases=("诉求", "诉求/纠纷简要情况", "纠纷情况", "简要情况"),
+            ),
+            Column(
+                "责任调解员",
+                required=False,
+                example="刘调解",
+                help=gettext_lazy("须在排查调解人员名册中"),
+                aliases=("调解员",),
+            ),
         ),
         # What the ledger export adds: read past on re-import.
         ignored=("案件编号", "办理状态", "调解结果", "履行情况"),
@@ -312,7 +362,12 @@ class LedgerImporter(Importer):
         village_name = text(row.get("村（社区）"))
         village = self.villages.get(village_name)
         if village is None:
-            report("村（社区）", _("本乡镇（街道）没有“%(v)s”这个村（社区）") % {"v": village_name} if village_name else _("请填写村（社区）"))
+            report(
+                "村（社区）",
+                _("本乡镇（街道）没有“%(v)s”这个村（社区）") % {"v": village_name}
+                if village_name
+                else _("请填写村（社区）"),
+            )
         kind = run_cell(report, "纠纷类型", choice, row.get("纠纷类型"), DisputeKind, "纠纷类型")
         risk = run_cell(report, "风险等级", choice, row.get("风险等级"), RiskLevel, "风险等级")
         names = split_list(row.get("当事人"))
@@ -326,7 +381,9 @@ class LedgerImporter(Importer):
             report("身份证号", _("身份证号被Excel当作数字保存，末几位已丢失，请将该列设为文本格式后重新填写"))
             ok, raw_ids = False, []
         elif raw_ids and len(raw_ids) != len(names):
-            report("身份证号", _("身份证号有%(i)s个，当事人有%(n)s人，应一一对应") % {"i": len(raw_ids), "n": len(names)})
+            report(
+                "身份证号", _("身份证号有%(i)s个，当事人有%(n)s人，应一一对应") % {"i": len(raw_ids), "n": len(names)}
+            )
             ok = False
         for raw in raw_ids:
             cleaned = run_cell(report, "身份证号", _id_number, raw)
@@ -349,7 +406,8 @@ class LedgerImporter(Importer):
             return None
         ids = ids or [""] * len(names)
         parties = tuple(
-            (Party.Role.PETITIONER, name, id_number, phone if i == 0 else "") for i, (name, id_number) in enumerate(zip(names, ids))
+            (Party.Role.PETITIONER, name, id_number, phone if i == 0 else "")
+            for i, (name, id_number) in enumerate(zip(names, ids))
         ) + tuple((Party.Role.RESPONDENT, name, "", "") for name in respondents)
         return (found_on, village.pk, kind, risk, parties, request, mediator.pk if mediator else None)
 
@@ -413,7 +471,12 @@ class VisitImporter(Importer):
         columns=(
             Column("住户编号", required=False, help=gettext_lazy("系统中的住户编号；不填则按户主姓名和住址查找")),
             Column("村（社区）", required=False, aliases=("村", "村社区", "社区")),
-            Column("网格", required=False, help=gettext_lazy("户主姓名和住址在本乡镇不唯一时填写"), aliases=("网格名", "网格名称")),
+            Column(
+                "网格",
+                required=False,
+                help=gettext_lazy("户主姓名和住址在本乡镇不唯一时填写"),
+                aliases=("网格名", "网格名称"),
+            ),
             Column("户主姓名", required=False, example="陈大山", aliases=("户主",)),
             Column("住址", required=False, example="东村1组12号", aliases=("家庭住址", "地址")),
             Column("走访日期", example="2026-03-05", aliases=("日期",)),
@@ -433,7 +496,9 @@ class VisitImporter(Importer):
         self.today = timezone.localdate()
         self.household_by_id = {}
         self.household_by_key = defaultdict(list)
-        grids = dict(Unit.objects.filter(path__startswith=self.centre.path, kind=Unit.Kind.GRID).values_list("id", "name"))
+        grids = dict(
+            Unit.objects.filter(path__startswith=self.centre.path, kind=Unit.Kind.GRID).values_list("id", "name")
+        )
         rows = Household.objects.filter(centre=self.centre, active=True).values_list(
             "id", "grid_id", "village_id", "head_name", "address"
         )
@@ -457,7 +522,9 @@ class VisitImporter(Importer):
         if grid_name:
             found = [e for e in found if e[3] == grid_name]
         if not found:
-            raise CellError(_("没有找到户主为“%(h)s”、住址为“%(a)s”的在册住户，请先导入住户") % {"h": head, "a": address})
+            raise CellError(
+                _("没有找到户主为“%(h)s”、住址为“%(a)s”的在册住户，请先导入住户") % {"h": head, "a": address}
+            )
         if len(found) > 1:
             raise CellError(_("有%(n)s户户主和住址相同，请填写网格或住户编号") % {"n": len(found)})
         return found[0]

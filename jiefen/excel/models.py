@@ -28,7 +28,9 @@ class ImportJob(models.Model):
     file = models.FileField(_("文件"), upload_to="excel/imports/%Y/%m/")
     file_name = models.CharField(_("文件名"), max_length=200)
     centre = models.ForeignKey(Unit, models.PROTECT, related_name="+", verbose_name=_("乡镇（街道）"))
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("上传人"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("上传人")
+    )
     created_at = models.DateTimeField(_("上传时间"))
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.QUEUED)
     # Rows of the sheet below its header; 0 until the worker has opened the file.

@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 
 from jiefen.cases.models import Event, Party
 from jiefen.grid.access import ledger_for, visits_for
-from jiefen.org.models import CENTRE_ROLES, Role, Unit
+from jiefen.org import authz
+from jiefen.org.models import Unit
 
 from .models import ImportJob
 
@@ -23,12 +24,11 @@ FOLLOW_UP = "agreement_follow_up"
 
 def jobs_for(user):
     """Import jobs of the user's township (the county's for the supervisor)."""
-    if not user.is_authenticated or not user.is_active or user.unit_id is None:
-        return ImportJob.objects.none()
-    if user.role == Role.SUPERVISOR:
-        return ImportJob.objects.filter(centre__path__startswith=user.unit.path)
-    if user.role in CENTRE_ROLES and user.unit.township:
-        return ImportJob.objects.filter(centre=user.unit.township)
+    scope = authz.scope_of(user)
+    if scope.county_wide:
+        return ImportJob.objects.filter(centre_id__in=list(scope.centre_ids))
+    if scope.whole_centre:
+        return ImportJob.objects.filter(centre=scope.centre)
     return ImportJob.objects.none()
 
 
@@ -52,21 +52,19 @@ def export_units(user, what):
 
     The ledger is kept per village and up; the visit log also per grid.
     """
-    if not user.is_authenticated or not user.is_active or user.unit_id is None:
-        return []
-    unit = user.unit
+    scope = authz.scope_of(user)
     kinds = [Unit.Kind.COUNTY, Unit.Kind.TOWNSHIP, Unit.Kind.VILLAGE] + ([Unit.Kind.GRID] if what == "visits" else [])
-    if user.role == Role.SUPERVISOR:
-        base = [unit] + list(unit.subtree().filter(kind=Unit.Kind.TOWNSHIP).order_by("path"))
-    elif user.role in CENTRE_ROLES and unit.township:
-        base = [unit.township]
-    elif user.role == Role.MEDIATOR:
-        if unit.kind == Unit.Kind.GRID and what == "visits":
-            return [unit]
-        base = [unit.village] if unit.village else []
+    if scope.county_wide:
+        base = [scope.unit] + sorted(scope.centres, key=lambda centre: centre.path)
+    elif scope.whole_centre:
+        base = [scope.centre]
+    elif scope.local:
+        if scope.grid is not None and what == "visits":
+            return [scope.grid]
+        base = [scope.village] if scope.village else []
     else:
         return []
-    if user.role == Role.SUPERVISOR:
+    if scope.county_wide:
         # A county's hundreds of villages make no usable select: the county and its townships (a village or grid
         # can still be asked for by id, see export_unit).
         return base
@@ -86,9 +84,10 @@ def export_unit(user, what, unit_id):
     for unit in units:
         if str(unit.pk) == str(unit_id):
             return unit
-    if user.role == Role.SUPERVISOR:
+    scope = authz.scope_of(user)
+    if scope.county_wide:
         # A county's villages are not all listed in the form, but the county supervisor may export any of them.
-        found = Unit.objects.filter(pk=unit_id if str(unit_id).isdigit() else None, path__startswith=user.unit.path,
+        found = Unit.objects.filter(pk=unit_id if str(unit_id).isdigit() else None, path__startswith=scope.unit.path,
                                     kind__in=[Unit.Kind.VILLAGE, Unit.Kind.GRID]).first()
         if found is not None and (what == "visits" or found.kind == Unit.Kind.VILLAGE):
             return found
@@ -122,7 +121,9 @@ def ledger_rows(user, unit, start, end):
 def follow_up_results(case_ids):
     """{case id: latest 协议履行回访 event data} for these cases."""
     latest = {}
-    events = Event.objects.filter(case_id__in=case_ids, kind=FOLLOW_UP).order_by("at", "id").values_list("case_id", "data")
+    events = (
+        Event.objects.filter(case_id__in=case_ids, kind=FOLLOW_UP).order_by("at", "id").values_list("case_id", "data")
+    )
     for case_id, data in events:
         latest[case_id] = data
     return latest

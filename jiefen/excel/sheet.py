@@ -68,7 +68,9 @@ class SheetRows:
         if path not in names:
             raise KeyError(path)
         props = book.find(f"{MAIN}workbookPr")
-        epoch = CALENDAR_MAC_1904 if props is not None and props.get("date1904") in ("1", "true") else CALENDAR_WINDOWS_1900
+        epoch = (
+            CALENDAR_MAC_1904 if props is not None and props.get("date1904") in ("1", "true") else CALENDAR_WINDOWS_1900
+        )
         strings = _shared_strings(z) if "xl/sharedStrings.xml" in names else []
         dates = _date_styles(z) if "xl/styles.xml" in names else set()
         self._rows = _rows(z.open(path), strings, dates, epoch, self)
@@ -85,7 +87,7 @@ class SheetRows:
             self.file.seek(0)
         try:
             self._book = load_workbook(self.file, read_only=True, data_only=True)
-        except Exception as error:  # openpyxl raises many kinds for a damaged or disguised file
+        except Exception as error:  # noqa: BLE001 (openpyxl raises many kinds for a damaged or disguised file)
             raise Unreadable(str(error)) from cause
         sheet = self._book.worksheets[0]
         self.max_row = sheet.max_row or 0

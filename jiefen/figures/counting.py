@@ -15,8 +15,9 @@ again: it no longer counts as closed on its earlier closing day, and counts as c
 again. Figures therefore always describe the cases as they stand now; a meeting pack keeps the figures as they
 were when it was made (AnalysisMeeting.pack).
 
-track(case) wraps every change (actions.core.perform, actions.intake.do_register_case): it reads the case's
-contributions before and after, in the same transaction, and adds the difference to the three tables.
+track(case) wraps every change (steps.perform.perform, actions.intake.do_register_case, through the core's
+case_change_hooks): it reads the case's contributions before and after, in the same transaction, and adds the
+difference to the three tables.
 recount() computes every table from the cases alone: rebuild_figures writes it, verify_figures compares.
 """
 
@@ -28,11 +29,10 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from jiefen.cases.models import OPEN_STATUSES, Case, Contact, Deadline, Event, Status
+from jiefen.cases.models import Case, Contact, Deadline, Event, StatusGroup
 
 from .models import COUNTERS, DailyFigure, HandlingDays, HandlingMonth, MonthFigure
 
-FINISHED = [s.value for s in Status if s not in OPEN_STATUSES]
 SATISFIED, BASIC = "满意", "基本满意"
 CASE_FIELDS = (
     "id", "centre_id", "village_id", "responsible_unit_id", "category_id", "channel", "kind", "status",
@@ -85,7 +85,7 @@ def contributions(case, contacts, late, final_at=None):
 
 
 def finished_day(case, final_at=None):
-    if case["status"] not in FINISHED:
+    if case["status"] not in StatusGroup.COUNTED_AS_DONE:
         return None
     if case["closed_at"] is not None:
         return local_day(case["closed_at"])
@@ -173,7 +173,9 @@ def apply(diff):
             f'INSERT INTO "{table}" ({cols}) VALUES ({marks}) '
             f'ON CONFLICT ({", ".join(chr(34) + k + chr(34) for k in keys)}) DO UPDATE SET {sets}'
         )
-        params = [list(key) + [counts.get(v, 0) for v in values] for key, counts in rows.items() if any(counts.values())]
+        params = [
+            list(key) + [counts.get(v, 0) for v in values] for key, counts in rows.items() if any(counts.values())
+        ]
         if params:
             with connection.cursor() as cursor:
                 cursor.executemany(sql, params)
@@ -235,7 +237,7 @@ def recount_centre_sql(centre_id):
     """The same as recount_centre, grouped by the database (a rebuild at city scale): three GROUP BY queries
     per township, and the Python path only for 终结 cases recorded without closed_at."""
     cases = Case.objects.filter(centre_id=centre_id)
-    legacy = Q(status__in=FINISHED, closed_at__isnull=True)
+    legacy = Q(status__in=StatusGroup.COUNTED_AS_DONE, closed_at__isnull=True)
     normal = cases.exclude(legacy)
     contribs = Counter()
 
@@ -245,26 +247,37 @@ def recount_centre_sql(centre_id):
             row[prefix + "category_id"], row[prefix + "channel"], row[prefix + "kind"],
         )
 
-    registered = normal.annotate(day=TruncDate("received_at")).values(*DIMS, "day").annotate(
-        received=Count("id"), repeat=Count("id", filter=Q(contact_count__gt=1)),
-        sat_answers=Count("id", filter=~Q(satisfaction="")), sat_satisfied=Count("id", filter=Q(satisfaction=SATISFIED)),
-        sat_basic=Count("id", filter=Q(satisfaction=BASIC)),
-    ).order_by()
+    registered = (
+        normal.annotate(day=TruncDate("received_at"))
+        .values(*DIMS, "day")
+        .annotate(
+            received=Count("id"),
+            repeat=Count("id", filter=Q(contact_count__gt=1)),
+            sat_answers=Count("id", filter=~Q(satisfaction="")),
+            sat_satisfied=Count("id", filter=Q(satisfaction=SATISFIED)),
+            sat_basic=Count("id", filter=Q(satisfaction=BASIC)),
+        )
+        .order_by()
+    )
     for row in registered.iterator(chunk_size=10000):
         for counter in ("received", "repeat", "sat_answers", "sat_satisfied", "sat_basic"):
             if row[counter]:
                 contribs[dims(row), row["day"], counter] += row[counter]
     prefixed = [f"case__{d}" for d in DIMS]
-    contacts = Contact.objects.filter(case__in=normal).annotate(day=TruncDate("occurred_at")).values(*prefixed, "day").annotate(
-        n=Count("id"), heads=Sum("head_count")
-    ).order_by()
+    contacts = (
+        Contact.objects.filter(case__in=normal)
+        .annotate(day=TruncDate("occurred_at"))
+        .values(*prefixed, "day")
+        .annotate(n=Count("id"), heads=Sum("head_count"))
+        .order_by()
+    )
     for row in contacts.iterator(chunk_size=10000):
         contribs[dims(row, "case__"), row["day"], "contacts"] += row["n"]
         contribs[dims(row, "case__"), row["day"], "persons"] += row["heads"]
     late = Exists(Deadline.objects.filter(
         case_id=OuterRef("pk"), rule__is_obligation=True, due_on__isnull=False, finished_on__gt=F("due_on")
     ))
-    finished = normal.filter(status__in=FINISHED).annotate(
+    finished = normal.filter(status__in=StatusGroup.COUNTED_AS_DONE).annotate(
         fday=TruncDate("closed_at"), rday=TruncDate("received_at"), is_late=late
     ).values(*DIMS, "fday", "rday", "is_late").annotate(
         n=Count("id"), single=Count("id", filter=Q(contact_count=1)), resolved_n=Count("id", filter=Q(resolved=True))
@@ -337,7 +350,10 @@ def rebuild(centre_ids=None):
                 model.objects.filter(centre_id=centre_id).delete()
                 keys, values = KEYS[model], VALUES[model]
                 model.objects.bulk_create(
-                    (model(**dict(zip(keys, key)), **{v: counts.get(v, 0) for v in values}) for key, counts in table_rows.items()),
+                    (
+                        model(**dict(zip(keys, key)), **{v: counts.get(v, 0) for v in values})
+                        for key, counts in table_rows.items()
+                    ),
                     batch_size=5000,
                 )
                 written[model._meta.model_name] += len(table_rows)

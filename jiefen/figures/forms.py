@@ -6,8 +6,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jiefen.cases.forms import DateInput
 from jiefen.cases.models import Category, Channel
+from jiefen.cases.widgets import DateInput
 from jiefen.org.models import Unit, User
 
 MAX_PERIOD_DAYS = 366 * 5
@@ -24,7 +24,9 @@ class PeriodForm(forms.Form):
     end = forms.DateField(label=_("至"), required=False, widget=DateInput)
     village = forms.ModelChoiceField(label=_("村（社区）"), queryset=Unit.objects.none(), required=False,
                                      empty_label=_("全部村（社区）"))
-    unit = forms.ModelChoiceField(label=_("责任单位"), queryset=Unit.objects.none(), required=False, empty_label=_("全部单位"))
+    unit = forms.ModelChoiceField(
+        label=_("责任单位"), queryset=Unit.objects.none(), required=False, empty_label=_("全部单位")
+    )
     category = forms.ModelChoiceField(label=_("分类"), queryset=Category.objects.all(), required=False,
                                       empty_label=_("全部分类"))
     channel = forms.ChoiceField(label=_("渠道"), required=False, choices=[("", _("全部渠道"))] + list(Channel.choices))
@@ -33,7 +35,9 @@ class PeriodForm(forms.Form):
         super().__init__(*args, **kwargs)
         if len(centres) == 1:
             township = centres[0]
-            self.fields["village"].queryset = Unit.objects.filter(path__startswith=township.path, kind=Unit.Kind.VILLAGE)
+            self.fields["village"].queryset = Unit.objects.filter(
+                path__startswith=township.path, kind=Unit.Kind.VILLAGE
+            )
             self.fields["unit"].queryset = Unit.objects.filter(
                 path__startswith=township.path, kind__in=[Unit.Kind.VILLAGE, Unit.Kind.DEPARTMENT]
             )
@@ -45,7 +49,7 @@ class PeriodForm(forms.Form):
         data = super().clean()
         start, end = default_period()
         data["start"] = data.get("start") or start
-        data["end"] = data.get("end") or (end if data["start"] <= end else data["start"])
+        data["end"] = data.get("end") or (max(end, data["start"]))
         if data["start"] > data["end"]:
             self.add_error("end", _("结束日期不能早于开始日期"))
         elif (data["end"] - data["start"]).days > MAX_PERIOD_DAYS:
@@ -101,4 +105,6 @@ def owners_of(centre):
 
 
 class DecisionDoneForm(forms.Form):
-    note = forms.CharField(label=_("落实情况"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("落实情况"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )

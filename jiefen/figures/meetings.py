@@ -7,18 +7,17 @@ from django.utils.translation import gettext as _
 
 from jiefen.audit.records import record
 from jiefen.cases.actions import ActionError
-from jiefen.org.models import Role
+from jiefen.org import authz
 
 from . import pack
 from .forms import owners_of
 from .models import AnalysisMeeting, MeetingDecision
 
-MEETING_ROLES = {Role.LEADER, Role.DIRECTOR}
 MAX_PERIOD_DAYS = 366
 
 
 def _check_leader(user, centre):
-    if user.role not in MEETING_ROLES or user.unit_id is None or user.unit.township != centre:
+    if not authz.in_roles(user, authz.LEADERSHIP) or authz.scope_of(user).centre != centre:
         raise ActionError(_("只有本中心领导可以组织分析研判会、记录议定事项"))
 
 

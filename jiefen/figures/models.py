@@ -161,7 +161,9 @@ class MeetingDecision(models.Model):
 
     meeting = models.ForeignKey(AnalysisMeeting, models.CASCADE, related_name="decisions", verbose_name=_("会议"))
     text = models.TextField(_("议定事项"))
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="meeting_decisions", verbose_name=_("责任人"))
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="meeting_decisions", verbose_name=_("责任人")
+    )
     due_on = models.DateField(_("完成期限"))
     done = models.BooleanField(_("已完成"), default=False)
     done_at = models.DateTimeField(_("完成时间"), null=True, blank=True)

@@ -15,7 +15,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from weasyprint import HTML
 
-from jiefen.cases.models import OPEN_STATUSES, Case
+from jiefen.cases.access import centre_cases
+from jiefen.cases.models import StatusGroup
 
 from . import queries
 from .models import MeetingDecision
@@ -76,9 +77,12 @@ def assemble(centre, start, end, *, previous=None, today=None):
 def _deadline_list(centre, today):
     soon = today + dt.timedelta(days=settings.DUE_SOON_DAYS)
     rows = (
-        Case.objects.filter(centre=centre, status__in=OPEN_STATUSES, next_due_on__lte=soon)
+        centre_cases([centre.pk])
+        .filter(status__in=StatusGroup.OPEN, next_due_on__lte=soon)
         .order_by("next_due_on", "id")
-        .values("number", "next_due_on", "request", "village__name", "category__name", "responsible_unit__name")[:LIST_LIMIT]
+        .values("number", "next_due_on", "request", "village__name", "category__name", "responsible_unit__name")[
+            :LIST_LIMIT
+        ]
     )
     return [
         {**r, "next_due_on": r["next_due_on"].isoformat(), "overdue": r["next_due_on"] < today,
@@ -105,12 +109,14 @@ def bar_chart_svg(labels, series, *, width=640, height=240, title=""):
     group_w = plot_w / max(len(labels), 1)
     bar_w = group_w * 0.8 / max(len(series), 1)
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
-        f'font-family="Noto Sans CJK SC, sans-serif" font-size="10">',
+        (
+            f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+            f'font-family="Noto Sans CJK SC, sans-serif" font-size="10">'
+        ),
         f'<text x="{left}" y="14" font-size="12" font-weight="bold">{escape(title)}</text>',
         f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}" stroke="#999"/>',
     ]
-    for tick in range(0, 5):
+    for tick in range(5):
         value = peak * tick / 4
         y = top + plot_h - plot_h * tick / 4
         parts.append(f'<text x="{left - 4}" y="{y + 3:.1f}" text-anchor="end" fill="#666">{value:.0f}</text>')
@@ -125,7 +131,8 @@ def bar_chart_svg(labels, series, *, width=640, height=240, title=""):
                 f'fill="{colour}"/>'
             )
         parts.append(
-            f'<text x="{left + group_w * (i + 0.5):.1f}" y="{top + plot_h + 14}" text-anchor="middle">{escape(str(label))}</text>'
+            f'<text x="{left + group_w * (i + 0.5):.1f}" y="{top + plot_h + 14}" text-anchor="middle">'
+            f"{escape(str(label))}</text>"
         )
     x = left
     for name, colour, _values in series:
@@ -147,7 +154,10 @@ def charts(data):
     places = data["by_place"][:12]
     by_place = bar_chart_svg(
         [p["name"][:4] for p in places],
-        [(_("受理"), "#2563eb", [p["received"] for p in places]), (_("超期"), "#dc2626", [p["overdue"] for p in places])],
+        [
+            (_("受理"), "#2563eb", [p["received"] for p in places]),
+            (_("超期"), "#dc2626", [p["overdue"] for p in places]),
+        ],
         title=_("各村（社区）受理和超期"),
     )
     return {"trend": trend, "by_place": by_place}
@@ -203,11 +213,31 @@ def render_xlsx(meeting):
     ] + [(_("存量：%(age)s") % {"age": b["label"]}, b["value"]) for b in stock["backlog_by_age"]])
     sheet(_("与上期对比"), [_("指标"), _("本期"), _("上期"), _("增减"), _("单位")],
           [(c["label"], c["now"], c["before"], c["change"], c["unit"]) for c in data["comparison"]])
-    sheet(_("按月"), [_("月份"), _("受理"), _("人次"), _("办结"), _("化解"), _("月末存量")],
-          [(m["month"], m["received"], m["persons"], m["closed"], m["resolved"], m["open_end"]) for m in data["by_month"]])
-    sheet(_("按村（社区）"), [_("村（社区）"), _("受理"), _("人次"), _("办结"), _("化解"), _("未办结"), _("超期"), _("临期")],
-          [(p["name"], p["received"], p["persons"], p["closed"], p["resolved"], p["open_now"], p["overdue"], p["due_soon"])
-           for p in data["by_place"]])
+    sheet(
+        _("按月"),
+        [_("月份"), _("受理"), _("人次"), _("办结"), _("化解"), _("月末存量")],
+        [
+            (m["month"], m["received"], m["persons"], m["closed"], m["resolved"], m["open_end"])
+            for m in data["by_month"]
+        ],
+    )
+    sheet(
+        _("按村（社区）"),
+        [_("村（社区）"), _("受理"), _("人次"), _("办结"), _("化解"), _("未办结"), _("超期"), _("临期")],
+        [
+            (
+                p["name"],
+                p["received"],
+                p["persons"],
+                p["closed"],
+                p["resolved"],
+                p["open_now"],
+                p["overdue"],
+                p["due_soon"],
+            )
+            for p in data["by_place"]
+        ],
+    )
     sheet(_("高发类别"), [_("类别"), _("受理"), _("办结"), _("化解")],
           [(c["name"], c["received"], c["closed"], c["resolved"]) for c in data["hot_categories"]])
     sheet(_("超期临期案件"), [_("案件编号"), _("期限"), _("超期"), _("村（社区）"), _("诉求")],
@@ -216,10 +246,22 @@ def render_xlsx(meeting):
     sheet(_("疑难积案"), [_("案件编号"), _("类型"), _("1211落实"), _("缺项")],
           [(r["number"], r["kind"], _("已落实") if r["complete"] else _("未落实"), "；".join(r["missing"]))
            for r in data["hard_cases"]["rows"]])
-    sheet(_("上次议定事项"), [_("议定事项"), _("责任人"), _("完成期限"), _("是否完成"), _("落实情况")],
-          [(d.text, d.owner.display_name, d.due_on, _("已完成") if d.done else _("未完成"), d.note) for d in ctx["previous"]])
-    sheet(_("本次议定事项"), [_("议定事项"), _("责任人"), _("完成期限"), _("是否完成"), _("落实情况")],
-          [(d.text, d.owner.display_name, d.due_on, _("已完成") if d.done else _("未完成"), d.note) for d in ctx["decisions"]])
+    sheet(
+        _("上次议定事项"),
+        [_("议定事项"), _("责任人"), _("完成期限"), _("是否完成"), _("落实情况")],
+        [
+            (d.text, d.owner.display_name, d.due_on, _("已完成") if d.done else _("未完成"), d.note)
+            for d in ctx["previous"]
+        ],
+    )
+    sheet(
+        _("本次议定事项"),
+        [_("议定事项"), _("责任人"), _("完成期限"), _("是否完成"), _("落实情况")],
+        [
+            (d.text, d.owner.display_name, d.due_on, _("已完成") if d.done else _("未完成"), d.note)
+            for d in ctx["decisions"]
+        ],
+    )
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

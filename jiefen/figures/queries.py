@@ -1,5 +1,5 @@
 """Reads of the figures: every figure of a period and a scope, each with its definition and the link to the
-list of cases behind it (the case list /cases/ with the filters of jiefen.figures.drill).
+list of cases behind it (the case list /cases/ with the filters of jiefen.cases.filters, linked by drill).
 
 Flows (received, closed, …) come from the aggregate tables (counting): whole months from MonthFigure, the
 partial months at either end of a period and anything filtered by village or unit from DailyFigure (indexes
@@ -21,16 +21,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jiefen.cases.models import OPEN_STATUSES, Case, Category, Channel
+from jiefen.cases import filters as case_filters
+from jiefen.cases.access import centre_cases
+from jiefen.cases.models import Category, Channel, StatusGroup
 from jiefen.grid.models import DisputeRecord, HouseholdVisit, KeyPerson
 from jiefen.leadership.models import HardCase
 from jiefen.leadership.rules import assess
-from jiefen.org.models import Role, Unit
+from jiefen.org import authz
+from jiefen.org.models import Unit
 
 from . import drill
 from .models import COUNTERS, DailyFigure, HandlingDays, HandlingMonth, MonthFigure
 
-FIGURE_ROLES = {Role.CLERK, Role.LEADER, Role.DIRECTOR, Role.SUPERVISOR}
 DAY = dt.timedelta(days=1)
 SUMS = {c: Sum(c) for c in COUNTERS}
 BACKLOG_AGES = [  # (code, label, youngest age in days, oldest age in days or None)
@@ -42,13 +44,14 @@ BACKLOG_AGES = [  # (code, label, youngest age in days, oldest age in days or No
 
 
 def centres_for(user):
-    """The townships (centres) whose figures `user` may read: their own, or every one of their county."""
-    if not user.is_authenticated or user.role not in FIGURE_ROLES or user.unit_id is None:
+    """The townships (centres) whose figures `user` may read: their own, or every one of their county.
+
+    Figures are read of a centre as a whole (authz.CENTRE_READ): a unit's staff, who see their unit's cases only,
+    read none (403), here and in the API (figures_for)."""
+    scope = authz.scope_of(user)
+    if not authz.in_roles(user, authz.CENTRE_READ) or not scope.active:
         raise PermissionDenied(_("您的角色不能查看统计数据"))
-    township = user.unit.township
-    if township is not None:
-        return [township]
-    return list(user.unit.subtree().filter(kind=Unit.Kind.TOWNSHIP).order_by("sort", "code", "id"))
+    return list(scope.centres)
 
 
 class Scope:
@@ -91,7 +94,7 @@ class Scope:
 
     def cases(self):
         """The cases in scope, on the case table (same meaning as the tables' dimensions)."""
-        return Case.objects.filter(self.case_q())
+        return centre_cases(self.centre_ids).filter(self.case_q())
 
     def params(self):
         """The case-list filters that say the same as this scope."""
@@ -134,7 +137,9 @@ def flows(scope, start, end, by=None):
     first_whole = start if start.day == 1 else next_month(start)
     after_whole = month_start(end + DAY)  # the first day after the last whole month
     if first_whole < after_whole:
-        rows = MonthFigure.objects.filter(scope.table_filter(MonthFigure), month__gte=first_whole, month__lt=after_whole)
+        rows = MonthFigure.objects.filter(
+            scope.table_filter(MonthFigure), month__gte=first_whole, month__lt=after_whole
+        )
         found = rows.values(column).annotate(**SUMS).order_by() if column else [rows.aggregate(**SUMS)]
         for row in found:
             out[row[column] if column else None].update({c: row[c] or 0 for c in COUNTERS})
@@ -158,7 +163,13 @@ def _add_daily(out, scope, start, end, column):
         out[key].update({c: row[c] or 0 for c in COUNTERS})
 
 
-COLUMNS = {"village": "village_id", "unit": "unit_id", "category": "category_id", "centre": "centre_id", "channel": "channel"}
+COLUMNS = {
+    "village": "village_id",
+    "unit": "unit_id",
+    "category": "category_id",
+    "centre": "centre_id",
+    "channel": "channel",
+}
 
 
 def cube(scope, start, end, dims):
@@ -210,9 +221,17 @@ def handling_p90(scope, start, end):
         after_whole = month_start(end + DAY)
         parts = []
         if first_whole < after_whole:
-            parts.append(HandlingMonth.objects.filter(centre_id__in=scope.centre_ids, month__gte=first_whole, month__lt=after_whole))
-            parts.append(HandlingDays.objects.filter(centre_id__in=scope.centre_ids, day__gte=start, day__lt=first_whole))
-            parts.append(HandlingDays.objects.filter(centre_id__in=scope.centre_ids, day__gte=after_whole, day__lte=end))
+            parts.append(
+                HandlingMonth.objects.filter(
+                    centre_id__in=scope.centre_ids, month__gte=first_whole, month__lt=after_whole
+                )
+            )
+            parts.append(
+                HandlingDays.objects.filter(centre_id__in=scope.centre_ids, day__gte=start, day__lt=first_whole)
+            )
+            parts.append(
+                HandlingDays.objects.filter(centre_id__in=scope.centre_ids, day__gte=after_whole, day__lte=end)
+            )
         else:
             parts.append(HandlingDays.objects.filter(centre_id__in=scope.centre_ids, day__gte=start, day__lte=end))
         for qs in parts:
@@ -236,7 +255,7 @@ def percentile(hist, p):
 
 def _finished_cases(scope, start, end):
     finished = []
-    rows = scope.cases().filter(drill.closed_q(start, end)).values_list("id", "received_at", "closed_at")
+    rows = scope.cases().filter(case_filters.closed_q(start, end)).values_list("id", "received_at", "closed_at")
     rows = list(rows)
     finals = drill.final_days([r[0] for r in rows if r[2] is None])
     for case_id, received_at, closed_at in rows:
@@ -249,7 +268,7 @@ def _finished_cases(scope, start, end):
 # ---- Stocks. ----
 
 def open_now(scope):
-    return scope.cases().filter(status__in=OPEN_STATUSES).count()
+    return scope.cases().filter(status__in=StatusGroup.OPEN).count()
 
 
 def open_at(scope, day, now_open=None, today=None):
@@ -264,14 +283,24 @@ def open_at(scope, day, now_open=None, today=None):
 
 def backlog_by_age(scope, day, open_total):
     """[(code, label, count, received from, received to)] of the cases open at the end of `day`, by age."""
-    start = drill.day_start
+    start = case_filters.day_start
     # Open at the end of today is simply open (nothing has finished after today): a plainer query for the planner.
-    still_open = Q(status__in=OPEN_STATUSES) if day >= timezone.localdate() else drill.open_on_q(day)
-    young = scope.cases().filter(still_open, received_at__gte=start(day - 89 * DAY), received_at__lt=start(day + DAY)).aggregate(
-        **{
-            code: Count("id", filter=Q(received_at__gte=start(day - oldest * DAY), received_at__lt=start(day - youngest * DAY + DAY)))
-            for code, _label, youngest, oldest in BACKLOG_AGES if oldest is not None
-        }
+    still_open = Q(status__in=StatusGroup.OPEN) if day >= timezone.localdate() else case_filters.open_on_q(day)
+    young = (
+        scope.cases()
+        .filter(still_open, received_at__gte=start(day - 89 * DAY), received_at__lt=start(day + DAY))
+        .aggregate(
+            **{
+                code: Count(
+                    "id",
+                    filter=Q(
+                        received_at__gte=start(day - oldest * DAY), received_at__lt=start(day - youngest * DAY + DAY)
+                    ),
+                )
+                for code, _label, youngest, oldest in BACKLOG_AGES
+                if oldest is not None
+            }
+        )
     )
     rows = []
     for code, label, youngest, oldest in BACKLOG_AGES:
@@ -302,7 +331,9 @@ DEFINITIONS = {
     "open_end": _("期末存量：期间最后一日（或今天）终了时尚未办结的件数"),
     "overdue": _("当前已超过法定期限仍未完成的件数（实时）"),
     "visits": _("期间内网格员等入户走访的户次；排查纠纷为期间内录入矛盾纠纷台账的件数"),
-    "hard_cases": _("当前未办结的疑难积案（1211）件数，及“一个专班、两名包案领导、一套稳控措施、一套完整资料”已全部落实的件数"),
+    "hard_cases": _(
+        "当前未办结的疑难积案（1211）件数，及“一个专班、两名包案领导、一套稳控措施、一套完整资料”已全部落实的件数"
+    ),
     "key_people": _("在管重点人员人数，及已超过走访周期未走访的人数"),
 }
 
@@ -331,30 +362,72 @@ def compute(scope, start, end, *, today=None):
     # Stock and flow: open at the start = open at the end − received in the period + closed in it.
     open_start = open_end - total["received"] + total["closed"]
     base = scope.params()
-    url = lambda **params: drill.case_list_url({**base, **params})  # noqa: E731
+    url = lambda **params: drill.case_list_url({**base, **params})
     received_q = {"date_from": start, "date_to": end}
     closed_q = {"closed_from": start, "closed_to": end}
     t = total
     figures = [
         _figure("received", _("受理（登记）"), t["received"], _("件"), url(**received_q)),
         _figure("persons", _("人次"), t["persons"], _("人次"), url(contacted_from=start, contacted_to=end)),
-        _figure("contacts", _("来访（电、信）次数"), t["contacts"], _("次"), url(contacted_from=start, contacted_to=end)),
+        _figure(
+            "contacts", _("来访（电、信）次数"), t["contacts"], _("次"), url(contacted_from=start, contacted_to=end)
+        ),
         _figure("closed", _("办结"), t["closed"], _("件"), url(**closed_q)),
-        _figure("resolved", _("实际化解"), t["resolved"], _("件"), url(**closed_q, outcome="resolved"),
-                rate=rate(t["resolved"], t["closed"]), rate_label=_("化解率")),
-        _figure("on_time", _("按期办结"), t["closed_on_time"], _("件"), url(**closed_q, outcome="on_time"),
-                rate=rate(t["closed_on_time"], t["closed"]), rate_label=_("按期办结率")),
-        _figure("handling_days", _("平均办理天数"),
-                round(t["handling_days"] / t["closed"], 1) if t["closed"] else None, _("天"), url(**closed_q),
-                extra={"p90": handling_p90(scope, start, end)}),
-        _figure("satisfaction", _("满意率"), rate(t["sat_satisfied"] + t["sat_basic"], t["sat_answers"]), "%",
-                url(**received_q, outcome="satisfied"),
-                extra={"answers": t["sat_answers"], "satisfied": t["sat_satisfied"], "basic": t["sat_basic"],
-                       "answers_url": url(**received_q, outcome="answered")}),
-        _figure("single", _("最多访一次"), rate(t["closed_single"], t["closed"]), "%", url(**closed_q, outcome="single"),
-                extra={"count": t["closed_single"]}),
-        _figure("repeat", _("重复访率"), rate(t["repeat"], t["received"]), "%", url(**received_q, outcome="repeat"),
-                extra={"count": t["repeat"]}),
+        _figure(
+            "resolved",
+            _("实际化解"),
+            t["resolved"],
+            _("件"),
+            url(**closed_q, outcome="resolved"),
+            rate=rate(t["resolved"], t["closed"]),
+            rate_label=_("化解率"),
+        ),
+        _figure(
+            "on_time",
+            _("按期办结"),
+            t["closed_on_time"],
+            _("件"),
+            url(**closed_q, outcome="on_time"),
+            rate=rate(t["closed_on_time"], t["closed"]),
+            rate_label=_("按期办结率"),
+        ),
+        _figure(
+            "handling_days",
+            _("平均办理天数"),
+            round(t["handling_days"] / t["closed"], 1) if t["closed"] else None,
+            _("天"),
+            url(**closed_q),
+            extra={"p90": handling_p90(scope, start, end)},
+        ),
+        _figure(
+            "satisfaction",
+            _("满意率"),
+            rate(t["sat_satisfied"] + t["sat_basic"], t["sat_answers"]),
+            "%",
+            url(**received_q, outcome="satisfied"),
+            extra={
+                "answers": t["sat_answers"],
+                "satisfied": t["sat_satisfied"],
+                "basic": t["sat_basic"],
+                "answers_url": url(**received_q, outcome="answered"),
+            },
+        ),
+        _figure(
+            "single",
+            _("最多访一次"),
+            rate(t["closed_single"], t["closed"]),
+            "%",
+            url(**closed_q, outcome="single"),
+            extra={"count": t["closed_single"]},
+        ),
+        _figure(
+            "repeat",
+            _("重复访率"),
+            rate(t["repeat"], t["received"]),
+            "%",
+            url(**received_q, outcome="repeat"),
+            extra={"count": t["repeat"]},
+        ),
     ]
     backlog = [
         {"code": code, "label": str(label), "value": count,
@@ -396,9 +469,16 @@ def _figure(code, label, value, unit, url, *, rate=None, rate_label="", extra=No
 def sentence(scope, start, end, t):
     """The report's sentence, e.g. "接待来访 86 件 156 人次，化解 84 件", for any period."""
     what = _("接待来访") if scope.channel == Channel.VISIT else _("受理信访事项和矛盾纠纷")
-    return _("%(start)s至%(end)s，%(what)s %(cases)s 件 %(persons)s 人次，办结 %(closed)s 件，化解 %(resolved)s 件。") % {
-        "start": _cn(start), "end": _cn(end), "what": what, "cases": t["received"], "persons": t["persons"],
-        "closed": t["closed"], "resolved": t["resolved"],
+    return _(
+        "%(start)s至%(end)s，%(what)s %(cases)s 件 %(persons)s 人次，办结 %(closed)s 件，化解 %(resolved)s 件。"
+    ) % {
+        "start": _cn(start),
+        "end": _cn(end),
+        "what": what,
+        "cases": t["received"],
+        "persons": t["persons"],
+        "closed": t["closed"],
+        "resolved": t["resolved"],
     }
 
 
@@ -409,13 +489,19 @@ def _cn(day):
 def _describe(scope):
     names = {}
     if scope.village or scope.unit:
-        names = dict(Unit.objects.filter(pk__in=[p for p in (scope.village, scope.unit) if p]).values_list("pk", "name"))
+        names = dict(
+            Unit.objects.filter(pk__in=[p for p in (scope.village, scope.unit) if p]).values_list("pk", "name")
+        )
     return {
         "centres": [{"id": c.pk, "name": c.name} for c in scope.centres],
         "village": {"id": scope.village, "name": names.get(scope.village)} if scope.village else None,
         "unit": {"id": scope.unit, "name": names.get(scope.unit)} if scope.unit else None,
-        "category": {"id": scope.category, "name": Category.objects.filter(pk=scope.category).values_list("name", flat=True).first()}
-        if scope.category else None,
+        "category": {
+            "id": scope.category,
+            "name": Category.objects.filter(pk=scope.category).values_list("name", flat=True).first(),
+        }
+        if scope.category
+        else None,
         "channel": {"code": scope.channel, "name": str(Channel(scope.channel).label)} if scope.channel else None,
     }
 
@@ -474,22 +560,34 @@ def by_place(scope, start, end, per, now):
     for pk, name in names.items():
         f = per.get(pk, Counter())
         pk_key = pk or None
-        if not (f["received"] or f["persons"] or f["closed"] or open_counts.get(pk_key) or overdue.get(pk_key)) and pk == 0:
+        if (
+            not (f["received"] or f["persons"] or f["closed"] or open_counts.get(pk_key) or overdue.get(pk_key))
+            and pk == 0
+        ):
             continue
         place = {**base, param: pk} if pk else dict(base)
         if pk == 0:
             place = {**base, "no_village": 1}
-        rows.append({
-            "id": pk, "name": name, "received": f["received"], "persons": f["persons"], "closed": f["closed"],
-            "resolved": f["resolved"], "on_time_rate": rate(f["closed_on_time"], f["closed"]),
-            "resolution_rate": rate(f["resolved"], f["closed"]),
-            "open_now": open_counts.get(pk_key, 0), "overdue": overdue.get(pk_key, 0), "due_soon": due_soon.get(pk_key, 0),
-            "received_url": drill.case_list_url({**place, "date_from": start, "date_to": end}),
-            "closed_url": drill.case_list_url({**place, "closed_from": start, "closed_to": end}),
-            "open_url": drill.case_list_url({**place, "status": "open"}),
-            "overdue_url": drill.case_list_url({**place, "flag": "overdue"}),
-            "soon_url": drill.case_list_url({**place, "flag": "soon"}),
-        })
+        rows.append(
+            {
+                "id": pk,
+                "name": name,
+                "received": f["received"],
+                "persons": f["persons"],
+                "closed": f["closed"],
+                "resolved": f["resolved"],
+                "on_time_rate": rate(f["closed_on_time"], f["closed"]),
+                "resolution_rate": rate(f["resolved"], f["closed"]),
+                "open_now": open_counts.get(pk_key, 0),
+                "overdue": overdue.get(pk_key, 0),
+                "due_soon": due_soon.get(pk_key, 0),
+                "received_url": drill.case_list_url({**place, "date_from": start, "date_to": end}),
+                "closed_url": drill.case_list_url({**place, "closed_from": start, "closed_to": end}),
+                "open_url": drill.case_list_url({**place, "status": "open"}),
+                "overdue_url": drill.case_list_url({**place, "flag": "overdue"}),
+                "soon_url": drill.case_list_url({**place, "flag": "soon"}),
+            }
+        )
     return {"level": param, "rows": rows}
 
 
@@ -500,7 +598,7 @@ def now_by_place(scope, field, today):
     soon = today + dt.timedelta(days=settings.DUE_SOON_DAYS)
     cases = scope.cases()
     found = defaultdict(lambda: [0, 0, 0])
-    for key, n in cases.filter(status__in=OPEN_STATUSES).values_list(field).annotate(n=Count("id")).order_by():
+    for key, n in cases.filter(status__in=StatusGroup.OPEN).values_list(field).annotate(n=Count("id")).order_by():
         found[key][0] = n
     due = cases.filter(next_due_on__lte=soon).values_list(field).annotate(
         overdue=Count("id", filter=Q(next_due_on__lt=today)), soon=Count("id", filter=Q(next_due_on__gte=today)),
@@ -514,9 +612,16 @@ def by_category(scope, start, end, per):
     names = dict(Category.objects.values_list("pk", "name"))
     base = scope.params()
     rows = [
-        {"id": pk, "name": names.get(pk, "?"), "received": f["received"], "closed": f["closed"], "resolved": f["resolved"],
-         "url": drill.case_list_url({**base, "category": pk, "date_from": start, "date_to": end})}
-        for pk, f in per.items() if f["received"] or f["closed"]
+        {
+            "id": pk,
+            "name": names.get(pk, "?"),
+            "received": f["received"],
+            "closed": f["closed"],
+            "resolved": f["resolved"],
+            "url": drill.case_list_url({**base, "category": pk, "date_from": start, "date_to": end}),
+        }
+        for pk, f in per.items()
+        if f["received"] or f["closed"]
     ]
     return sorted(rows, key=lambda r: (-r["received"], r["name"]))
 
@@ -524,16 +629,24 @@ def by_category(scope, start, end, per):
 def by_channel(scope, start, end, per):
     base = scope.params()
     return [
-        {"code": c.value, "name": str(c.label), "received": per[c.value]["received"], "persons": per[c.value]["persons"],
-         "url": drill.case_list_url({**base, "channel": c.value, "date_from": start, "date_to": end})}
-        for c in Channel if per.get(c.value) and (per[c.value]["received"] or per[c.value]["persons"])
+        {
+            "code": c.value,
+            "name": str(c.label),
+            "received": per[c.value]["received"],
+            "persons": per[c.value]["persons"],
+            "url": drill.case_list_url({**base, "channel": c.value, "date_from": start, "date_to": end}),
+        }
+        for c in Channel
+        if per.get(c.value) and (per[c.value]["received"] or per[c.value]["persons"])
     ]
 
 
 def grid_figures(scope, start, end, today):
     """Household visits, disputes found and key-group follow-ups (the grid module), in scope."""
     visits = HouseholdVisit.objects.filter(centre_id__in=scope.centre_ids, visited_on__gte=start, visited_on__lte=end)
-    disputes = DisputeRecord.objects.filter(case__centre_id__in=scope.centre_ids, found_on__gte=start, found_on__lte=end)
+    disputes = DisputeRecord.objects.filter(
+        case__centre_id__in=scope.centre_ids, found_on__gte=start, found_on__lte=end
+    )
     people = KeyPerson.objects.filter(centre_id__in=scope.centre_ids, active=True)
     if scope.village:
         visits = visits.filter(village_id=scope.village)
@@ -561,7 +674,7 @@ def grid_figures(scope, start, end, today):
 def hard_case_figures(scope):
     # Hard cases are few (a township has a handful): start from them, never from the case table.
     designated = list(HardCase.objects.values_list("case_id", flat=True))
-    in_scope = scope.cases().filter(id__in=designated, status__in=OPEN_STATUSES).values("id") if designated else []
+    in_scope = scope.cases().filter(id__in=designated, status__in=StatusGroup.OPEN).values("id") if designated else []
     hard = list(HardCase.objects.filter(case_id__in=in_scope).select_related("case").order_by("designated_at"))
     found = assess(hard) if hard else {}
     rows = [

@@ -8,14 +8,14 @@ from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jiefen.audit.records import record_export
-from jiefen.cases.access import READ_ONLY_ROLES
 from jiefen.cases.actions import ActionError
+from jiefen.org import authz
 
 from . import meetings, pack, queries
 from .forms import DecisionDoneForm, DecisionForm, MeetingForm, NotesForm, PeriodForm, default_period
@@ -36,7 +36,7 @@ def dashboard(request):
     data = queries.compute(queries.Scope(centres, **filters), start, end)
     return render(request, "figures/dashboard.html", {
         "form": form, "data": data, "county": len(centres) > 1, "presets": _presets(),
-        "may_meet": request.user.role in meetings.MEETING_ROLES,
+        "may_meet": authz.in_roles(request.user, authz.LEADERSHIP),
     })
 
 
@@ -46,20 +46,28 @@ def _presets():
     last_month_end = month - dt.timedelta(days=1)
     quarter = today.replace(month=(today.month - 1) // 3 * 3 + 1, day=1)
     return [
-        (_("本月"), month, today), (_("上月"), last_month_end.replace(day=1), last_month_end),
-        (_("本季度"), quarter, today), (_("本年"), today.replace(month=1, day=1), today),
-        (_("上年"), today.replace(year=today.year - 1, month=1, day=1), today.replace(year=today.year - 1, month=12, day=31)),
+        (_("本月"), month, today),
+        (_("上月"), last_month_end.replace(day=1), last_month_end),
+        (_("本季度"), quarter, today),
+        (_("本年"), today.replace(month=1, day=1), today),
+        (
+            _("上年"),
+            today.replace(year=today.year - 1, month=1, day=1),
+            today.replace(year=today.year - 1, month=12, day=31),
+        ),
     ]
 
 
 def _access_meeting(user, pk, *, write=False):
-    """The meeting `pk` if it belongs to a centre the user reads figures of: 404 otherwise, 403 if read-only."""
+    """The meeting `pk` if it belongs to a centre the user reads figures of: 404 otherwise; 403 if `write` and the
+    user is not of the leadership (the policy's write rows say so for the meeting's own pages; a decision's page is
+    open to its owner, whoever that is, so it asks here)."""
     centres = queries.centres_for(user)
     try:
         meeting = AnalysisMeeting.objects.select_related("centre").get(pk=pk, centre__in=centres)
     except AnalysisMeeting.DoesNotExist:
         raise Http404(_("会议不存在"))
-    if write and user.role not in meetings.MEETING_ROLES:
+    if write and not authz.in_roles(user, authz.LEADERSHIP):
         raise PermissionDenied(_("只有本中心领导可以修改会议材料和议定事项"))
     return meeting
 
@@ -67,22 +75,21 @@ def _access_meeting(user, pk, *, write=False):
 @login_required
 def meeting_list(request):
     centres = queries.centres_for(request.user)
-    may_meet = request.user.role in meetings.MEETING_ROLES
+    may_meet = authz.in_roles(request.user, authz.LEADERSHIP)  # the policy's write row of this page
     form = MeetingForm(request.POST or None, initial=_meeting_initial())
-    if request.method == "POST":
-        if not may_meet:
-            raise PermissionDenied(_("只有本中心领导可以组织分析研判会"))
-        if form.is_valid():
-            try:
-                meeting = meetings.do_create_meeting(request.user, centre=centres[0], **form.cleaned_data)
-            except ActionError as error:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
-            else:
-                messages.success(request, _("已生成会议材料"))
-                return redirect("figures:meeting", meeting.pk)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = meetings.do_create_meeting(request.user, centre=centres[0], **form.cleaned_data)
+        except ActionError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("已生成会议材料"))
+            return redirect("figures:meeting", meeting.pk)
     rows = AnalysisMeeting.objects.filter(centre__in=centres).select_related("centre")[:50]
     status = 400 if request.method == "POST" else 200
-    return render(request, "figures/meetings.html", {"form": form, "meetings": rows, "may_meet": may_meet}, status=status)
+    return render(
+        request, "figures/meetings.html", {"form": form, "meetings": rows, "may_meet": may_meet}, status=status
+    )
 
 
 def _meeting_initial():
@@ -95,7 +102,7 @@ def _meeting_initial():
 def _meeting_context(request, meeting, **forms):
     ctx = pack.context(meeting)
     ctx.update({
-        "may_edit": request.user.role in meetings.MEETING_ROLES and request.user.role not in READ_ONLY_ROLES,
+        "may_edit": authz.in_roles(request.user, authz.LEADERSHIP),
         "notes_form": forms.get("notes_form") or NotesForm(sections=ctx["sections"], notes=meeting.notes or {}),
         "decision_form": forms.get("decision_form") or DecisionForm(centre=meeting.centre),
         "figures_by_code": {f["code"]: f for f in meeting.pack.get("figures", [])},

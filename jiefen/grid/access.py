@@ -12,40 +12,16 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from jiefen.cases.access import READ_ONLY_ROLES
-from jiefen.org.models import CENTRE_ROLES, Role, Unit
+from jiefen.org import authz
+from jiefen.org.models import Unit
 
 from .models import Campaign, DisputeRecord, Household, HouseholdVisit, KeyPerson, Visitor
 
-GRID_ROLES = {Role.MEDIATOR, Role.CLERK, Role.LEADER, Role.DIRECTOR, Role.SUPERVISOR}
-# Who records households, visits and disputes: the people on the ground and the centre's desk and leadership.
-WRITE_ROLES = {Role.MEDIATOR, Role.CLERK, Role.LEADER, Role.DIRECTOR}
-# Who keeps the register of visitors and mediators, and the household register of the whole township.
-REGISTER_ROLES = {Role.CLERK, Role.LEADER, Role.DIRECTOR}
-CAMPAIGN_ROLES = {Role.LEADER, Role.DIRECTOR}
-# 重点人群: the centre's leadership and the village's mediators; not the desk, handlers or the county.
-KEY_GROUP_ROLES = {Role.LEADER, Role.DIRECTOR, Role.MEDIATOR}
-KEY_GROUP_MANAGERS = {Role.LEADER, Role.DIRECTOR}
 
-
-def require_role(user, roles):
-    if user.role not in roles:
-        raise PermissionDenied(_("您的角色不能使用此页面"))
-
-
-def require_write(user, roles=WRITE_ROLES):
-    if user.role in READ_ONLY_ROLES:
-        raise PermissionDenied(_("县级督办账号只读"))
-    require_role(user, roles)
-
-
-def centre_of(user):
-    """The township the user works in, or None (county level, or no unit)."""
-    return user.unit.township if user.is_authenticated and user.unit_id else None
-
-
-def _active(user):
-    return user.is_authenticated and user.is_active and user.unit_id is not None and user.role in GRID_ROLES
+def _scope(user):
+    """The user's scope if they use the grid module at all (handlers do not: their scope is their unit's cases)."""
+    scope = authz.scope_of(user)
+    return scope if scope.active and not scope.own_unit else authz.NOWHERE
 
 
 def units_q(user, prefix=""):
@@ -54,51 +30,47 @@ def units_q(user, prefix=""):
     A grid worker sees their grid, a village's mediator the village, the centre's roles the township, the county
     supervisor every township of the county. Matches nothing for anyone else. Every branch is one indexed column.
     """
-    if not _active(user):
-        return Q(pk__in=[])
-    unit = user.unit
-    if user.role == Role.MEDIATOR:
-        if unit.kind == Unit.Kind.GRID:
-            return Q(**{f"{prefix}grid": unit})
-        village = unit.village
-        return Q(**{f"{prefix}village": village}) if village else Q(pk__in=[])
-    if user.role in CENTRE_ROLES and unit.township:
-        return Q(**{f"{prefix}centre": unit.township})
-    if user.role == Role.SUPERVISOR:
-        towns = list(unit.subtree().filter(kind=Unit.Kind.TOWNSHIP).values_list("id", flat=True))
-        return Q(**{f"{prefix}centre_id__in": towns})
+    scope = _scope(user)
+    if scope.local:
+        if scope.grid is not None:
+            return Q(**{f"{prefix}grid": scope.grid})
+        return Q(**{f"{prefix}village": scope.village}) if scope.village else Q(pk__in=[])
+    if scope.whole_centre:
+        return Q(**{f"{prefix}centre": scope.centre})
+    if scope.county_wide:
+        return Q(**{f"{prefix}centre_id__in": list(scope.centre_ids)})
     return Q(pk__in=[])
+
+
+def _area(scope):
+    """The unit whose subtree the user works over: a grid worker's grid, a mediator's village, the centre, or the
+    county unit of the county's roles; None for anyone else."""
+    if scope.local:
+        return scope.grid or scope.village
+    if scope.whole_centre:
+        return scope.centre
+    if scope.county_wide:
+        return scope.unit
+    return None
 
 
 def grids_for(user):
     """The grids (org units) `user` works over."""
-    if not _active(user):
+    area = _area(_scope(user))
+    if area is None:
         return Unit.objects.none()
-    unit = user.unit
-    if user.role == Role.MEDIATOR:
-        base = unit if unit.kind == Unit.Kind.GRID else unit.village
-        if base is None:
-            return Unit.objects.none()
-        return Unit.objects.filter(path__startswith=base.path, kind=Unit.Kind.GRID)
-    if user.role in CENTRE_ROLES and unit.township:
-        return Unit.objects.filter(path__startswith=unit.township.path, kind=Unit.Kind.GRID)
-    if user.role == Role.SUPERVISOR:
-        return Unit.objects.filter(path__startswith=unit.path, kind=Unit.Kind.GRID)
-    return Unit.objects.none()
+    return Unit.objects.filter(path__startswith=area.path, kind=Unit.Kind.GRID)
 
 
 def villages_for(user):
     """The villages `user` works over (a grid worker: the grid's village)."""
-    if not _active(user):
+    scope = _scope(user)
+    if scope.local:
+        return Unit.objects.filter(pk=scope.village.pk) if scope.village else Unit.objects.none()
+    area = _area(scope)
+    if area is None:
         return Unit.objects.none()
-    unit = user.unit
-    if user.role == Role.MEDIATOR:
-        village = unit.village
-        return Unit.objects.filter(pk=village.pk) if village else Unit.objects.none()
-    base = unit.township if user.role in CENTRE_ROLES else unit if user.role == Role.SUPERVISOR else None
-    if base is None:
-        return Unit.objects.none()
-    return Unit.objects.filter(path__startswith=base.path, kind=Unit.Kind.VILLAGE)
+    return Unit.objects.filter(path__startswith=area.path, kind=Unit.Kind.VILLAGE)
 
 
 def households_for(user):
@@ -111,51 +83,46 @@ def visits_for(user):
 
 def visitors_for(user):
     """The register of visitors and mediators: the centre's (the county's for the supervisor)."""
-    if not _active(user):
-        return Visitor.objects.none()
-    if user.role == Role.SUPERVISOR:
-        return Visitor.objects.filter(centre__path__startswith=user.unit.path)
-    centre = centre_of(user)
-    return Visitor.objects.filter(centre=centre) if centre else Visitor.objects.none()
+    scope = _scope(user)
+    if scope.county_wide:
+        return Visitor.objects.filter(centre_id__in=list(scope.centre_ids))
+    return Visitor.objects.filter(centre=scope.centre) if scope.centre else Visitor.objects.none()
 
 
 def ledger_for(user):
     """Ledger rows of the dispute cases `user` may see (the cases' own scope, jiefen.cases.access)."""
     from jiefen.cases.access import cases_for
 
-    if not _active(user):
+    if not _scope(user).active:
         return DisputeRecord.objects.none()
     return DisputeRecord.objects.filter(case__in=cases_for(user))
 
 
 def campaigns_for(user):
-    if not _active(user):
+    scope = _scope(user)
+    if scope.county_wide:
+        return Campaign.objects.filter(centre_id__in=list(scope.centre_ids))
+    if scope.centre is None:
         return Campaign.objects.none()
-    if user.role == Role.SUPERVISOR:
-        return Campaign.objects.filter(centre__path__startswith=user.unit.path)
-    centre = centre_of(user)
-    if centre is None:
-        return Campaign.objects.none()
-    campaigns = Campaign.objects.filter(centre=centre)
-    if user.role == Role.MEDIATOR:
-        campaigns = campaigns.filter(villages=user.unit.village)
+    campaigns = Campaign.objects.filter(centre=scope.centre)
+    if scope.local:
+        campaigns = campaigns.filter(villages=scope.village)
     return campaigns
 
 
 def key_people_for(user):
     """Key people `user` may see: the leadership's whole township, a mediator's village; nobody else's."""
-    if not user.is_authenticated or not user.is_active or user.unit_id is None or user.role not in KEY_GROUP_ROLES:
+    scope = _scope(user)
+    if not authz.in_roles(user, authz.KEY_GROUPS):
         return KeyPerson.objects.none()
-    if user.role == Role.MEDIATOR:
-        village = user.unit.village
-        return KeyPerson.objects.filter(village=village) if village else KeyPerson.objects.none()
-    centre = centre_of(user)
-    return KeyPerson.objects.filter(centre=centre) if centre else KeyPerson.objects.none()
+    if scope.local:
+        return KeyPerson.objects.filter(village=scope.village) if scope.village else KeyPerson.objects.none()
+    return KeyPerson.objects.filter(centre=scope.centre) if scope.centre else KeyPerson.objects.none()
 
 
 def _get(queryset, pk, message):
-    """The row `pk` of `queryset` (the user's scope), else 404; a role outside the module gets 403 first, which
-    says nothing about the row."""
+    """The row `pk` of `queryset` (the user's scope), else 404. A role outside the module never gets here: the URL
+    policy (jiefen.policy) refuses it first with a 403, which says nothing about the row."""
     try:
         return queryset.get(pk=pk)
     except (queryset.model.DoesNotExist, ValueError, TypeError):
@@ -163,19 +130,17 @@ def _get(queryset, pk, message):
 
 
 def _write_check(user, write):
-    if write and user.role in READ_ONLY_ROLES:
+    if write and authz.scope_of(user).read_only:
         raise PermissionDenied(_("县级督办账号只读"))
 
 
 def access_household(user, pk, *, write=False):
-    require_role(user, GRID_ROLES)
     household = _get(households_for(user).select_related("grid", "village", "centre"), pk, "住户不存在")
     _write_check(user, write)
     return household
 
 
 def access_visit(user, pk, *, write=False):
-    require_role(user, GRID_ROLES)
     visit = _get(
         visits_for(user).select_related("household", "visitor", "grid", "village", "case", "recorded_by"), pk,
         "走访记录不存在",
@@ -185,24 +150,20 @@ def access_visit(user, pk, *, write=False):
 
 
 def access_grid(user, pk):
-    require_role(user, GRID_ROLES)
     return _get(grids_for(user).select_related("parent"), pk, "网格不存在")
 
 
 def access_visitor(user, pk, *, write=False):
-    require_role(user, GRID_ROLES)
     visitor = _get(visitors_for(user).select_related("user"), pk, "人员不存在")
     _write_check(user, write)
     return visitor
 
 
 def access_campaign(user, pk):
-    require_role(user, GRID_ROLES)
     return _get(campaigns_for(user), pk, "专项行动不存在")
 
 
 def access_key_person(user, pk, *, write=False):
-    require_role(user, KEY_GROUP_ROLES)
     person = _get(key_people_for(user).select_related("village", "household", "responsible"), pk, "人员不存在")
     _write_check(user, write)
     return person

@@ -12,14 +12,21 @@ from django.utils.translation import gettext as _
 
 from jiefen.audit.records import record
 from jiefen.cases.actions import ActionError, do_register_case
-from jiefen.cases.models import Case, Category, Channel, LegalClass, Party
-from jiefen.org.models import Role, Unit
+from jiefen.cases.models import Case, Category, Channel, LegalClass
+from jiefen.org import authz
+from jiefen.org.models import Unit
 
-from .access import (
-    CAMPAIGN_ROLES, KEY_GROUP_MANAGERS, KEY_GROUP_ROLES, REGISTER_ROLES, WRITE_ROLES, centre_of, units_q,
-)
+from .access import units_q
 from .models import (
-    Campaign, DisputeKind, DisputeRecord, Finding, Household, HouseholdVisit, KeyPerson, KeyPersonVisit, RiskLevel,
+    Campaign,
+    DisputeKind,
+    DisputeRecord,
+    Finding,
+    Household,
+    HouseholdVisit,
+    KeyPerson,
+    KeyPersonVisit,
+    RiskLevel,
     Visitor,
 )
 
@@ -51,10 +58,10 @@ def _not_future(day, label, field):
     return day
 
 
-def _centre(user, roles=WRITE_ROLES):
-    if user.role not in roles:
+def _centre(user, roles=authz.GRID_WRITE):
+    if not authz.in_roles(user, roles):
         raise ActionError(_("您的角色不能进行此项操作"))
-    centre = centre_of(user)
+    centre = authz.scope_of(user).centre
     if centre is None:
         raise ActionError(_("您的账号未归属任何乡镇（街道）矛调中心"))
     return centre
@@ -69,11 +76,11 @@ def _check_grid(user, grid):
 
 def _unit_in_scope(user, grid):
     """Whether `grid` is within what `user` may write to (a grid worker: their grid; a village: its grids)."""
-    if user.role == Role.MEDIATOR:
-        own = user.unit if user.unit.kind == Unit.Kind.GRID else user.unit.village
+    scope = authz.scope_of(user)
+    if scope.local:
+        own = scope.grid or scope.village
         return own is not None and grid.is_within(own)
-    centre = centre_of(user)
-    return centre is not None and grid.is_within(centre)
+    return scope.centre is not None and grid.is_within(scope.centre)
 
 
 def _household_in_scope(user, household):
@@ -126,10 +133,17 @@ def do_update_household(user, household, *, head_name, address, members, phone="
     _duplicate_household(grid, head_name, address, exclude=household)
     fields = ("head_name", "address", "members", "phone", "note", "active", "grid_id")
     before = {f: getattr(household, f) for f in fields}
-    changes = dict(
-        head_name=head_name, address=address, members=members, phone=(phone or "").strip(), note=(note or "").strip(),
-        active=bool(active), grid_id=grid.pk, village_id=grid.parent_id, centre_id=grid.parent.township.pk,
-    )
+    changes = {
+        "head_name": head_name,
+        "address": address,
+        "members": members,
+        "phone": (phone or "").strip(),
+        "note": (note or "").strip(),
+        "active": bool(active),
+        "grid_id": grid.pk,
+        "village_id": grid.parent_id,
+        "centre_id": grid.parent.township.pk,
+    }
     Household.objects.filter(pk=household.pk).update(**changes)
     household.refresh_from_db()
     changed = sorted(f for f, v in before.items() if getattr(household, f) != v)
@@ -146,16 +160,15 @@ def _check_visitor_fields(user, centre, name, kind, grids, account):
     for grid in grids:
         if grid.kind != Unit.Kind.GRID or not grid.is_within(centre):
             raise ActionError(_("负责网格须为本乡镇（街道）的网格"), field="grids")
-    if account is not None:
-        if account.unit_id is None or not account.unit.is_within(centre):
-            raise ActionError(_("系统账号须为本乡镇（街道）的工作人员"), field="account")
+    if account is not None and (account.unit_id is None or not account.unit.is_within(centre)):
+        raise ActionError(_("系统账号须为本乡镇（街道）的工作人员"), field="account")
     return name
 
 
 @transaction.atomic
 def do_add_visitor(user, *, name, kind, phone="", grids=(), specialities="", account=None):
     """Enter someone on the register of visitors and mediators (排查调解力量)."""
-    centre = _centre(user, REGISTER_ROLES)
+    centre = _centre(user, authz.DESK)
     grids = list(grids or [])
     name = _check_visitor_fields(user, centre, name, kind, grids, account)
     phone = (phone or "").strip()
@@ -173,7 +186,7 @@ def do_add_visitor(user, *, name, kind, phone="", grids=(), specialities="", acc
 
 @transaction.atomic
 def do_update_visitor(user, visitor, *, name, kind, phone="", grids=(), specialities="", account=None, active=True):
-    centre = _centre(user, REGISTER_ROLES)
+    centre = _centre(user, authz.DESK)
     if visitor.centre_id != centre.pk:
         raise ActionError(_("该人员不属于本中心"))
     grids = list(grids or [])
@@ -262,9 +275,8 @@ def do_record_dispute(user, *, dispute_kind, risk_level, request, parties, found
             raise ActionError(_("排查日期不能早于走访日期"), field="found_on")
     else:
         village = _required(village, _("请选择纠纷所在村（社区）"), "village")
-        if village.kind != Unit.Kind.VILLAGE or not village.is_within(centre):
-            raise ActionError(_("只能选择本乡镇（街道）的村（社区）"), field="village")
-        if user.role == Role.MEDIATOR and user.unit.village != village:
+        scope = authz.scope_of(user)
+        if scope.local and scope.village != village:
             raise ActionError(_("只能登记本村（社区）的矛盾纠纷"), field="village")
         found_on = found_on or timezone.localdate()
     found_on = _not_future(found_on, _("排查日期"), "found_on")
@@ -274,17 +286,14 @@ def do_record_dispute(user, *, dispute_kind, risk_level, request, parties, found
         raise ActionError(_("请选择风险等级"), field="risk_level")
     if mediator is not None:
         mediator = _check_visitor(centre, mediator, "mediator")
-    request = _required(request, _("请填写纠纷情况"), "request")
-    parties = [p for p in parties or [] if (p.get("name") or "").strip()]
-    if not any(p.get("role", Party.Role.PETITIONER) != Party.Role.RESPONDENT for p in parties):
-        raise ActionError(_("请至少填写一方当事人的姓名"), field="parties")
     category = category_for(dispute_kind)
     if category is None:
         raise ActionError(_("系统未配置事项分类，请联系管理员"))
+    # The case's own rules (the village of the centre, the parties, their ID numbers and phones) are the intake's.
     case = do_register_case(
         user, kind=Case.Kind.DISPUTE, channel=Channel.GRID, legal_class=LegalClass.DISPUTE, category=category,
-        request=request, facts=(facts or "").strip(), parties=parties, village=village, head_count=head_count,
-        received_at=received_at or found_at(found_on),
+        request=request, facts=facts, parties=[p for p in parties or [] if (p.get("name") or "").strip()],
+        village=village, head_count=head_count, received_at=received_at or found_at(found_on),
     )
     entry = DisputeRecord.objects.create(
         case=case, dispute_kind=dispute_kind, risk_level=risk_level, mediator=mediator, found_on=found_on,
@@ -303,7 +312,7 @@ def do_record_dispute(user, *, dispute_kind, risk_level, request, parties, found
 def do_create_campaign(user, *, name, starts_on, ends_on, villages, target_coverage=100, target_resolution=90,
                        description=""):
     """Start a campaign (大排查、大起底、大化解) over chosen villages of the centre, with its targets."""
-    centre = _centre(user, CAMPAIGN_ROLES)
+    centre = _centre(user, authz.LEADERSHIP)
     name = _required(name, _("请填写专项行动名称"), "name")
     starts_on = _required(starts_on, _("请填写开始日期"), "starts_on")
     ends_on = _required(ends_on, _("请填写结束日期"), "ends_on")
@@ -332,9 +341,10 @@ def do_create_campaign(user, *, name, starts_on, ends_on, villages, target_cover
 # --------------------------------------------------------------------------------------------- key people
 
 def _check_key_village(user, village):
-    if user.role == Role.MEDIATOR:
-        return user.unit.village is not None and village.pk == user.unit.village.pk
-    return village.is_within(centre_of(user))
+    scope = authz.scope_of(user)
+    if scope.local:
+        return scope.village is not None and village.pk == scope.village.pk
+    return village.is_within(scope.centre)
 
 
 @transaction.atomic
@@ -342,7 +352,7 @@ def do_list_key_person(user, *, village, name, group, reason, household=None, ph
                        responsible=None, listed_on=None):
     """Put someone on the key-group register (重点人群) with a visit plan: the first visit is due `interval_days`
     after listing."""
-    centre = _centre(user, KEY_GROUP_MANAGERS)
+    centre = _centre(user, authz.LEADERSHIP)
     village = _required(village, _("请选择村（社区）"), "village")
     if village.kind != Unit.Kind.VILLAGE or not village.is_within(centre):
         raise ActionError(_("只能选择本乡镇（街道）的村（社区）"), field="village")
@@ -369,7 +379,7 @@ def do_list_key_person(user, *, village, name, group, reason, household=None, ph
 @transaction.atomic
 def do_record_key_person_visit(user, person, *, visited_on, visitor, note):
     """Record a follow-up visit to a key person; the next one falls due `interval_days` after the latest visit."""
-    centre = _centre(user, KEY_GROUP_ROLES)
+    centre = _centre(user, authz.KEY_GROUPS)
     if person.centre_id != centre.pk or not _check_key_village(user, person.village):
         raise ActionError(_("该人员不在您的负责范围内"))
     if not person.active:
@@ -395,7 +405,7 @@ def do_record_key_person_visit(user, person, *, visited_on, visitor, note):
 @transaction.atomic
 def do_unlist_key_person(user, person, *, reason):
     """Take someone off the key-group register (解除列管), with the reason; their visits stay."""
-    centre = _centre(user, KEY_GROUP_MANAGERS)
+    centre = _centre(user, authz.LEADERSHIP)
     if person.centre_id != centre.pk:
         raise ActionError(_("该人员不在您的负责范围内"))
     if not person.active:

@@ -4,12 +4,13 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jiefen.cases.forms import DateInput
-from jiefen.cases.personal import clean_id_number, clean_phone
 from jiefen.cases.models import Party
+from jiefen.cases.personal import clean_id_number, clean_phone
+from jiefen.cases.widgets import DateInput
+from jiefen.org import authz
 from jiefen.org.models import User
 
-from .access import centre_of, grids_for, households_for, villages_for, visitors_for
+from .access import grids_for, households_for, villages_for, visitors_for
 from .models import DisputeKind, Finding, KeyPerson, RiskLevel, Visitor
 from .queries import LEDGER_STATUS, own_visitor
 
@@ -152,7 +153,7 @@ class VisitorForm(forms.Form):
 
     def __init__(self, *args, user, editing=False, **kwargs):
         super().__init__(*args, **kwargs)
-        centre = centre_of(user)
+        centre = authz.scope_of(user).centre
         self.fields["grids"].queryset = grids_for(user).select_related("parent").order_by("path")
         self.fields["grids"].label_from_instance = lambda g: f"{g.parent.name}{g.name.removeprefix(g.parent.name)}"
         staff = User.objects.none()
@@ -235,7 +236,9 @@ class PeriodForm(forms.Form):
 
 class LedgerFilterForm(forms.Form):
     village = forms.ModelChoiceField(label=_("村（社区）"), queryset=None, required=False, empty_label=_("全部"))
-    dispute_kind = forms.ChoiceField(label=_("纠纷类型"), choices=[("", _("全部"))] + DisputeKind.choices, required=False)
+    dispute_kind = forms.ChoiceField(
+        label=_("纠纷类型"), choices=[("", _("全部"))] + DisputeKind.choices, required=False
+    )
     risk_level = forms.ChoiceField(label=_("风险等级"), choices=[("", _("全部"))] + RiskLevel.choices, required=False)
     status = forms.ChoiceField(label=_("办理情况"), required=False,
                                choices=[("", _("全部"))] + [(k, v[0]) for k, v in LEDGER_STATUS.items()])

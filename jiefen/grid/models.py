@@ -95,7 +95,9 @@ class HouseholdVisit(models.Model):
     case = models.ForeignKey(
         "cases.Case", models.PROTECT, null=True, blank=True, related_name="household_visits", verbose_name=_("案件")
     )
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("登记人"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("登记人")
+    )
     recorded_at = models.DateTimeField(_("登记时间"))
     # Denormalised from the household (see module docstring).
     grid = models.ForeignKey(Unit, models.PROTECT, related_name="+")
@@ -230,7 +232,9 @@ class KeyPersonVisit(models.Model):
     visited_on = models.DateField(_("走访日期"))
     visitor = models.ForeignKey(Visitor, models.PROTECT, related_name="+", verbose_name=_("走访人"))
     note = models.TextField(_("情况记录"))
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("登记人"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("登记人")
+    )
     recorded_at = models.DateTimeField(_("登记时间"))
 
     class Meta:

@@ -12,11 +12,18 @@ from django.db.models import Count, F, Max, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jiefen.cases.models import Party, Status
-from jiefen.org.models import Role
+from jiefen.cases.models import Party, Status, StatusGroup
+from jiefen.org import authz
 
 from .access import (
-    campaigns_for, grids_for, households_for, key_people_for, ledger_for, villages_for, visitors_for, visits_for,
+    campaigns_for,
+    grids_for,
+    households_for,
+    key_people_for,
+    ledger_for,
+    villages_for,
+    visitors_for,
+    visits_for,
 )
 from .models import DisputeRecord, Household, HouseholdVisit, Visitor
 
@@ -26,7 +33,7 @@ MEDIATED_STATUSES = [Status.AGREED, Status.MEDIATION_FAILED, Status.REFERRED, St
 RESOLVED_Q = Q(case__status=Status.AGREED) | Q(case__status=Status.CLOSED, case__resolved=True)
 
 LEDGER_STATUS = {
-    "open": (_("未办结"), Q(case__status__in=[Status.REGISTERED, Status.ACCEPTED, Status.ASSIGNED, Status.MEDIATING])),
+    "open": (_("未办结"), Q(case__status__in=StatusGroup.LEDGER_UNFINISHED)),
     "mediating": (_("调解中"), Q(case__status=Status.MEDIATING)),
     "agreed": (_("达成协议"), Q(case__status=Status.AGREED) | Q(case__status=Status.CLOSED, case__resolved=True)),
     "failed": (_("调解不成、已导入其他途径"), Q(case__status__in=[Status.MEDIATION_FAILED, Status.REFERRED])
@@ -108,7 +115,7 @@ def household_search(user, q="", *, limit=12, pk=None):
         households = households.filter(pk=pk) if str(pk).isdigit() else households.none()
     elif q:
         households = households.filter(Q(head_name__contains=q) | Q(address__contains=q) | Q(phone=q))
-    elif user.role != Role.MEDIATOR:
+    elif not authz.scope_of(user).local:
         return []
     # Those not visited for longest first: the ones the worker is most likely going to.
     return list(

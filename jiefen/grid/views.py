@@ -9,16 +9,29 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jiefen.cases.actions import ActionError
+from jiefen.org import authz
 
 from . import actions, queries
 from .access import (
-    CAMPAIGN_ROLES, GRID_ROLES, KEY_GROUP_MANAGERS, KEY_GROUP_ROLES, REGISTER_ROLES, WRITE_ROLES, access_campaign,
-    access_grid, access_household, access_key_person, access_visit, access_visitor, require_role,
-    require_write, villages_for,
+    access_campaign,
+    access_grid,
+    access_household,
+    access_key_person,
+    access_visit,
+    access_visitor,
+    villages_for,
 )
 from .forms import (
-    CampaignForm, DisputeForm, HouseholdForm, HouseholdVisitForm, KeyPersonForm, KeyPersonVisitForm,
-    LedgerFilterForm, PeriodForm, UnlistForm, VisitorForm,
+    CampaignForm,
+    DisputeForm,
+    HouseholdForm,
+    HouseholdVisitForm,
+    KeyPersonForm,
+    KeyPersonVisitForm,
+    LedgerFilterForm,
+    PeriodForm,
+    UnlistForm,
+    VisitorForm,
 )
 from .models import Finding, KeyPerson, Visitor
 
@@ -40,19 +53,19 @@ def _query(request):
 
 
 def _context(request, **extra):
+    """What the grid pages offer: each flag is the named role set of the URL it leads to (jiefen.policy)."""
     user = request.user
     return {
-        "may_write": user.role in WRITE_ROLES,
-        "may_register": user.role in REGISTER_ROLES,
-        "may_campaign": user.role in CAMPAIGN_ROLES,
-        "may_key_group": user.role in KEY_GROUP_ROLES,
+        "may_write": authz.in_roles(user, authz.GRID_WRITE),
+        "may_register": authz.in_roles(user, authz.DESK),
+        "may_campaign": authz.in_roles(user, authz.LEADERSHIP),
+        "may_key_group": authz.in_roles(user, authz.KEY_GROUPS),
         **extra,
     }
 
 
 @login_required
 def index(request):
-    require_role(request.user, GRID_ROLES)
     return render(request, "grid/index.html", _context(request, **queries.hub(request.user)))
 
 
@@ -61,7 +74,6 @@ def index(request):
 @login_required
 def visit_new(request):
     """入户走访: the phone-first form. A dispute found goes straight on to the ledger form of the new visit."""
-    require_write(request.user)
     initial = {}
     if request.GET.get("household"):
         initial["household"] = access_household(request.user, request.GET["household"]).pk
@@ -87,7 +99,6 @@ def visit_new(request):
 @login_required
 def household_pick(request):
     """htmx: the households matching what the worker typed, as big radio buttons."""
-    require_write(request.user)
     q = request.GET.get("q", "")[:50]
     results = queries.household_search(request.user, q)
     return render(request, "grid/_household_results.html", {"results": results, "q": q})
@@ -97,7 +108,8 @@ def household_pick(request):
 def visit_detail(request, pk):
     visit = access_visit(request.user, pk)
     form = None
-    if visit.finding == Finding.DISPUTE and visit.case_id is None and request.user.role in WRITE_ROLES:
+    may_record = authz.in_roles(request.user, authz.GRID_WRITE)
+    if visit.finding == Finding.DISPUTE and visit.case_id is None and may_record:
         form = DisputeForm(user=request.user, visit=visit)
     return render(request, "grid/visit_detail.html", _context(request, visit=visit, form=form))
 
@@ -107,7 +119,6 @@ def visit_detail(request, pk):
 def visit_dispute(request, pk):
     """One step from a dispute found on a visit to the ledger and a registered case."""
     visit = access_visit(request.user, pk, write=True)
-    require_write(request.user)
     form = DisputeForm(request.POST, user=request.user, visit=visit)
     if form.is_valid():
         try:
@@ -122,7 +133,6 @@ def visit_dispute(request, pk):
 
 @login_required
 def visit_list(request):
-    require_role(request.user, GRID_ROLES)
     finding = request.GET.get("finding") if request.GET.get("finding") in Finding.values else None
     visits = queries.visit_log(request.user, finding=finding)
     return render(request, "grid/visit_list.html", _context(
@@ -134,7 +144,6 @@ def visit_list(request):
 
 @login_required
 def household_list(request):
-    require_role(request.user, GRID_ROLES)
     q = request.GET.get("q", "").strip()[:50]
     rows = queries.household_list(request.user, q=q, include_inactive=request.GET.get("all") == "1")
     page = _page(request, rows)
@@ -144,7 +153,6 @@ def household_list(request):
 
 @login_required
 def household_new(request):
-    require_write(request.user)
     form = HouseholdForm(request.POST or None, user=request.user, initial={"grid": request.GET.get("grid")})
     if request.method == "POST" and form.is_valid():
         try:
@@ -168,7 +176,6 @@ def household_detail(request, pk):
 @login_required
 def household_edit(request, pk):
     household = access_household(request.user, pk, write=True)
-    require_write(request.user)
     initial = {f: getattr(household, f) for f in ("grid", "head_name", "address", "members", "phone", "note", "active")}
     form = HouseholdForm(request.POST or None, user=request.user, editing=True, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -194,7 +201,6 @@ def _period(request):
 
 @login_required
 def grid_detail(request, pk):
-    require_role(request.user, GRID_ROLES)
     grid = access_grid(request.user, pk)
     form, period = _period(request)
     return render(request, "grid/grid_detail.html", _context(
@@ -205,7 +211,6 @@ def grid_detail(request, pk):
 @login_required
 def coverage(request):
     """走访覆盖率 per village, or per grid of one village, for a period."""
-    require_role(request.user, GRID_ROLES)
     form, period = _period(request)
     village = None
     if request.GET.get("village"):
@@ -222,7 +227,6 @@ def coverage(request):
 
 @login_required
 def ledger(request):
-    require_role(request.user, GRID_ROLES)
     form = LedgerFilterForm(request.GET or None, user=request.user)
     rows = queries.ledger(request.user, **form.filters())
     return render(request, "grid/ledger.html", _context(
@@ -233,7 +237,6 @@ def ledger(request):
 @login_required
 def ledger_new(request):
     """A dispute reported otherwise than on a household visit (群众反映、部门移交…), onto the ledger and a case."""
-    require_write(request.user)
     form = DisputeForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -250,7 +253,6 @@ def ledger_new(request):
 
 @login_required
 def visitor_list(request):
-    require_role(request.user, GRID_ROLES)
     kind = request.GET.get("kind") if request.GET.get("kind") in Visitor.Kind.values else None
     q = request.GET.get("q", "").strip()[:50]
     rows = queries.visitors(request.user, kind=kind, q=q)
@@ -261,7 +263,6 @@ def visitor_list(request):
 
 @login_required
 def visitor_new(request):
-    require_write(request.user, REGISTER_ROLES)
     form = VisitorForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -277,7 +278,6 @@ def visitor_new(request):
 @login_required
 def visitor_edit(request, pk):
     visitor = access_visitor(request.user, pk, write=True)
-    require_write(request.user, REGISTER_ROLES)
     initial = {
         "name": visitor.name, "kind": visitor.kind, "phone": visitor.phone, "grids": list(visitor.grids.all()),
         "specialities": visitor.specialities, "account": visitor.user_id, "active": visitor.active,
@@ -299,13 +299,11 @@ def visitor_edit(request, pk):
 
 @login_required
 def campaign_list(request):
-    require_role(request.user, GRID_ROLES)
     return render(request, "grid/campaign_list.html", _context(request, campaigns=queries.campaigns(request.user)))
 
 
 @login_required
 def campaign_new(request):
-    require_write(request.user, CAMPAIGN_ROLES)
     form = CampaignForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -320,7 +318,6 @@ def campaign_new(request):
 
 @login_required
 def campaign_detail(request, pk):
-    require_role(request.user, GRID_ROLES)
     campaign = access_campaign(request.user, pk)
     return render(request, "grid/campaign_detail.html", _context(
         request, campaign=campaign, **queries.campaign_figures(campaign),
@@ -331,20 +328,18 @@ def campaign_detail(request, pk):
 
 @login_required
 def key_people(request):
-    require_role(request.user, KEY_GROUP_ROLES)
     group = request.GET.get("group") if request.GET.get("group") in KeyPerson.Group.values else None
     overdue = request.GET.get("overdue") == "1"
     rows = queries.key_people(request.user, group=group, overdue_only=overdue)
     return render(request, "grid/key_people.html", _context(
         request, rows=rows, group=group, groups=KeyPerson.Group.choices, overdue=overdue,
         overdue_count=queries.overdue_key_people_count(request.user),
-        may_manage=request.user.role in KEY_GROUP_MANAGERS,
+        may_manage=authz.in_roles(request.user, authz.LEADERSHIP),
     ))
 
 
 @login_required
 def key_person_new(request):
-    require_write(request.user, KEY_GROUP_MANAGERS)
     form = KeyPersonForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -362,7 +357,7 @@ def _key_person_page(request, person, *, visit_form=None, unlist_form=None, stat
         request, person=person, visits=queries.key_person_visits(person),
         visit_form=visit_form or KeyPersonVisitForm(user=request.user, person=person, prefix="visit"),
         unlist_form=unlist_form or UnlistForm(prefix="unlist"),
-        may_manage=request.user.role in KEY_GROUP_MANAGERS, today=queries.Period.this_month().end,
+        may_manage=authz.in_roles(request.user, authz.LEADERSHIP), today=queries.Period.this_month().end,
     ), status=status)
 
 
@@ -392,7 +387,6 @@ def key_person_visit(request, pk):
 @require_POST
 def key_person_unlist(request, pk):
     person = access_key_person(request.user, pk, write=True)
-    require_write(request.user, KEY_GROUP_MANAGERS)
     form = UnlistForm(request.POST, prefix="unlist")
     if form.is_valid():
         try:

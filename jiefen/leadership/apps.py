@@ -5,3 +5,11 @@ class Config(AppConfig):
     name = "jiefen.leadership"
     label = "leadership"
     verbose_name = "领导包案与疑难案件"
+
+    def ready(self):
+        from jiefen.cases import extensions
+
+        from . import queries, steps  # declaring the steps registers them
+
+        steps.register_checks()
+        extensions.register_once(extensions.case_page_sections, queries.case_section)

@@ -4,8 +4,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jiefen.cases.forms import DateInput, IntakeForm, PartyForm, centre_villages
-from jiefen.org.models import Role, Unit, User
+from jiefen.cases.forms import IntakeForm, PartyForm, centre_villages
+from jiefen.cases.widgets import DateInput
+from jiefen.org import authz
+from jiefen.org.models import Unit, User
 
 from .queries import leaders_of
 
@@ -22,10 +24,10 @@ class LeaderVisitForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        centre = user.unit.township if user.unit_id else None
+        centre = authz.scope_of(user).centre
         self.fields["leader"].queryset = leaders_of(centre) if centre else User.objects.none()
         self.fields["village"].queryset = centre_villages(user)
-        if user.role in (Role.LEADER, Role.DIRECTOR) and not self.is_bound:
+        if authz.in_roles(user, authz.LEADERSHIP) and not self.is_bound:
             self.initial.setdefault("leader", user.pk)
 
 
@@ -48,7 +50,11 @@ class VisitPartyForm(PartyForm):
 
 
 class VisitContactForm(forms.Form):
-    number = forms.CharField(label=_("案件编号"), max_length=32, widget=forms.TextInput(attrs={"list": "village-cases"}),
-                             help_text=_("可从本村未办结案件中选择"))
+    number = forms.CharField(
+        label=_("案件编号"),
+        max_length=32,
+        widget=forms.TextInput(attrs={"list": "village-cases"}),
+        help_text=_("可从本村未办结案件中选择"),
+    )
     head_count = forms.IntegerField(label=_("人数"), min_value=1, max_value=9999, initial=1)
     note = forms.CharField(label=_("情况"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)

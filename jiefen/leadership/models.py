@@ -2,7 +2,7 @@
 
 "1211" (DESIGN.md §1): a hard case has one task force (一个工作专班), two owning leaders (两名包案领导), one
 stabilisation plan (一套稳控措施) and one complete dossier (一套完整资料). The owners are `CaseOwner` rows; the
-other three hang off `HardCase`. Rows here are written only by the case actions (jiefen.cases.actions.leadership)
+other three hang off `HardCase`. Rows here are written only by the case actions (jiefen.leadership.steps)
 and the visit actions (jiefen.leadership.visits).
 """
 
@@ -16,9 +16,13 @@ class CaseOwner(models.Model):
     """An owning leader (包案领导) of a case: 一个问题、一名领导 … 一抓到底."""
 
     case = models.ForeignKey("cases.Case", models.CASCADE, related_name="owners", verbose_name=_("案件"))
-    leader = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="owned_cases", verbose_name=_("包案领导"))
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="owned_cases", verbose_name=_("包案领导")
+    )
     assigned_at = models.DateTimeField(_("确定时间"))
-    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("确定人"))
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("确定人")
+    )
 
     class Meta:
         verbose_name = _("包案领导")
@@ -41,7 +45,9 @@ class HardCase(models.Model):
     kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
     reason = models.TextField(_("列入理由"))
     designated_at = models.DateTimeField(_("列入时间"))
-    designated_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("决定人"))
+    designated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("决定人")
+    )
 
     class Meta:
         verbose_name = _("疑难积案（1211）")
@@ -66,7 +72,9 @@ class TaskForceMember(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("工作人员")
     )
-    name = models.CharField(_("姓名"), max_length=50, blank=True, help_text=_("没有系统账号的成员（如“五老”、律师）填写姓名"))
+    name = models.CharField(
+        _("姓名"), max_length=50, blank=True, help_text=_("没有系统账号的成员（如“五老”、律师）填写姓名")
+    )
     role = models.PositiveSmallIntegerField(_("专班职务"), choices=Role.choices, default=Role.MEMBER)
     duty = models.CharField(_("分工"), max_length=200, blank=True)
     added_at = models.DateTimeField(_("加入时间"))
@@ -150,7 +158,9 @@ class DossierItem(models.Model):
     )
     note = models.CharField(_("说明"), max_length=300, blank=True)
     provided_at = models.DateTimeField(_("提供时间"))
-    provided_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("提供人"))
+    provided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("提供人")
+    )
 
     class Meta:
         verbose_name = _("案卷材料")
@@ -168,13 +178,17 @@ class LeaderVisit(models.Model):
     """A leader's visit to a village (下访, 四下基层): where, when, whom they met, what they heard."""
 
     centre = models.ForeignKey("org.Unit", models.PROTECT, related_name="+", verbose_name=_("矛调中心"))
-    leader = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="visits", verbose_name=_("下访领导"))
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="visits", verbose_name=_("下访领导")
+    )
     visited_on = models.DateField(_("下访日期"))
     village = models.ForeignKey("org.Unit", models.PROTECT, related_name="leader_visits", verbose_name=_("村（社区）"))
     people_met = models.TextField(_("接谈对象"))
     head_count = models.PositiveIntegerField(_("接谈人数"), default=1)
     matters = models.TextField(_("听取的问题"))
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("登记人"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("登记人")
+    )
     recorded_at = models.DateTimeField(_("登记时间"))
 
     class Meta:

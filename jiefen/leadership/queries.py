@@ -8,15 +8,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jiefen.cases.access import cases_for
-from jiefen.cases.models import OPEN_STATUSES, Deadline, Status
+from jiefen.cases.models import Deadline, Status, StatusGroup
 from jiefen.cases.queries import LIST_COLUMNS
-from jiefen.org.models import Role, User
+from jiefen.org.models import User
+from jiefen.org.queries import leadership_of
 
 from .access import visits_for
 from .models import CaseOwner, HardCase, LeaderVisit, StabilisationMeasure, VisitCase
 from .rules import assess, assessment
 
-# Where the next step of an owned case is a leadership decision (see transitions.TRANSITIONS).
+# Where the next step of an owned case is a leadership decision (see the step registry, jiefen.cases.steps).
 DECISIONS = {
     Status.REGISTERED: _("待决定是否受理"),
     Status.ACCEPTED: _("待交办"),
@@ -25,18 +26,9 @@ DECISIONS = {
     Status.MEDIATION_FAILED: _("调解不成，待决定导入途径"),
 }
 
-# The steps the 包案与化解 section shows next to what they change, instead of the generic list of steps.
-SECTION_ACTIONS = (
-    "assign_owner", "remove_owner", "designate_hard_case", "add_task_force_member", "add_measure", "review_measure",
-    "provide_dossier_item",
-)
-HARD_CASE_ACTIONS = {"add_task_force_member", "add_measure", "review_measure", "provide_dossier_item"}
-
-
 def leaders_of(centre):
     """The centre's leadership: who may own a case or go on a visit."""
-    leadership = [Role.LEADER, Role.DIRECTOR]
-    return User.objects.filter(is_active=True, role__in=leadership, unit=centre).order_by("role", "id")
+    return leadership_of(centre)
 
 
 def staff_of(centre):
@@ -57,7 +49,7 @@ def my_cases(user):
     soon = today + dt.timedelta(days=settings.DUE_SOON_DAYS)
     owned = cases_for(user).filter(owners__leader=user)
     rows = list(
-        owned.filter(status__in=OPEN_STATUSES)
+        owned.filter(status__in=StatusGroup.OPEN)
         .order_by(F("next_due_on").asc(nulls_last=True), "-received_at")
         .values(*LIST_COLUMNS)
     )
@@ -98,7 +90,7 @@ def my_cases(user):
         "hard_count": len(hard),
         "overdue": sum(1 for r in rows if r["next_due_on"] and r["next_due_on"] < today),
         "due_soon": sum(1 for r in rows if r["next_due_on"] and today <= r["next_due_on"] <= soon),
-        "closed_count": owned.exclude(status__in=OPEN_STATUSES).count(),
+        "closed_count": owned.exclude(status__in=StatusGroup.OPEN).count(),
         "visits": list(LeaderVisit.objects.filter(leader=user).select_related("village")[:5]),
         "overview": centre_overview(user),
         "today": today,
@@ -107,7 +99,7 @@ def my_cases(user):
 
 def centre_overview(user):
     """包案 across the centre, per leader: open cases owned and how many are hard cases (DESIGN.md §2)."""
-    scope = cases_for(user).filter(status__in=OPEN_STATUSES)
+    scope = cases_for(user).filter(status__in=StatusGroup.OPEN)
     return list(
         CaseOwner.objects.filter(case__in=scope)
         .values("leader_id", "leader__full_name", "leader__username")
@@ -117,22 +109,16 @@ def centre_overview(user):
 
 
 def case_section(user, case, steps):
-    """The 包案与化解 section of the case page, and the page's other steps.
+    """The 包案与化解 section of the case page (registered in apps.py as a section of the core's case page).
 
-    `steps` are the page's available steps ({"t", "form", "open"}); the section takes its own, keeping only those
-    that make sense now (the parts of a hard case once it is one, removing an owner when there is one).
+    `steps` are the page's available steps ({"t", "form", "open"}); the section takes those declared for it
+    (steps.SECTION): their guards already left out what makes no sense now (the parts of a hard case before it is
+    one, removing an owner when there is none).
     """
     owners = list(CaseOwner.objects.filter(case=case).select_related("leader", "assigned_by"))
     found = assessment(case)
     hard_case = found.hard_case if found else None
-    mine = {s["t"].action: s for s in steps if s["t"].action in SECTION_ACTIONS}
-    if hard_case is None:
-        for action in HARD_CASE_ACTIONS:
-            mine.pop(action, None)
-    else:
-        mine.pop("designate_hard_case", None)
-    if not owners:
-        mine.pop("remove_owner", None)
+    mine = {s["t"].action: s for s in steps if s["t"].section == "leadership"}
     section = {
         "owners": owners,
         "hard_case": hard_case,
@@ -144,9 +130,8 @@ def case_section(user, case, steps):
     if hard_case is not None:
         section["task_force"] = list(hard_case.task_force.select_related("user__unit"))
         section["measures"] = list(hard_case.measures.select_related("person"))
-        if not any(not m.done for m in section["measures"]):
-            mine.pop("review_measure", None)
-    return [s for s in steps if s["t"].action not in SECTION_ACTIONS], section
+    rest = [s for s in steps if s["t"].section != "leadership"]
+    return rest, {"template": "leadership/_case_section.html", "context": section}
 
 
 def visit_list(user, *, leader=None):
@@ -160,6 +145,6 @@ def visit_list(user, *, leader=None):
 def village_open_cases(user, village):
     """Open cases of a village, for the visit page's "记入已有案件" suggestions."""
     return list(
-        cases_for(user).filter(village=village, status__in=OPEN_STATUSES)
+        cases_for(user).filter(village=village, status__in=StatusGroup.OPEN)
         .order_by("-received_at").values("number", "request")[:30]
     )

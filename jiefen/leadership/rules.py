@@ -52,18 +52,28 @@ class Assessment:
     def parts(self):
         docs = "、".join(r.name for r in self.dossier.missing)
         return [
-            Part("task_force", _("工作专班"), self.members > 0, "" if self.members else _("工作专班：尚未确定专班成员")),
             Part(
-                "owners", _("包案领导"), self.owners >= REQUIRED_OWNERS,
+                "task_force", _("工作专班"), self.members > 0, "" if self.members else _("工作专班：尚未确定专班成员")
+            ),
+            Part(
+                "owners",
+                _("包案领导"),
+                self.owners >= REQUIRED_OWNERS,
                 "" if self.owners >= REQUIRED_OWNERS else _("包案领导：需两名，现有%(n)s名") % {"n": self.owners},
             ),
             Part(
-                "measures", _("稳控措施"), self.measures > 0,
+                "measures",
+                _("稳控措施"),
+                self.measures > 0,
                 "" if self.measures else _("稳控措施：尚未制定（每项措施须明确责任人和回访日期）"),
             ),
             Part(
-                "dossier", _("完整资料"), not docs,
-                "" if not docs else _("完整资料：完整度%(p)s%%，缺%(docs)s") % {"p": self.dossier.percent, "docs": docs},
+                "dossier",
+                _("完整资料"),
+                not docs,
+                ""
+                if not docs
+                else _("完整资料：完整度%(p)s%%，缺%(docs)s") % {"p": self.dossier.percent, "docs": docs},
             ),
         ]
 

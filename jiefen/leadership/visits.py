@@ -10,11 +10,11 @@ from django.utils.translation import gettext as _
 from jiefen.audit.records import record
 from jiefen.cases.actions import ActionError, do_record_contact, do_register_case
 from jiefen.cases.models import Channel
-from jiefen.org.models import Role, Unit
+from jiefen.org import authz
+from jiefen.org.models import Unit
 
 from .models import LeaderVisit, VisitCase
 
-RECORDING_ROLES = {Role.CLERK, Role.LEADER, Role.DIRECTOR}
 # Visits record the day, not the hour: a matter heard on an earlier day counts as received at noon of that day
 # (only the day matters to the clocks, which start the day after receipt).
 HEARD_AT = dt.time(12, 0)
@@ -27,9 +27,9 @@ def _required(value, message, field):
 
 
 def _check_recorder(user):
-    if user.role not in RECORDING_ROLES:
+    if not authz.in_roles(user, authz.DESK):
         raise ActionError(_("只有中心领导和接待员可以登记下访"))
-    centre = user.unit.township if user.unit_id else None
+    centre = authz.scope_of(user).centre
     if centre is None:
         raise ActionError(_("您的账号未归属任何乡镇（街道）矛调中心"))
     return centre
@@ -40,7 +40,7 @@ def do_record_visit(user, *, leader=None, visited_on=None, village=None, people_
     """Record a leader's visit to a village of the centre; one audit record."""
     centre = _check_recorder(user)
     leader = _required(leader, _("请选择下访领导"), "leader")
-    if leader.role not in (Role.LEADER, Role.DIRECTOR) or leader.unit_id != centre.pk:
+    if not authz.in_roles(leader, authz.LEADERSHIP) or leader.unit_id != centre.pk:
         raise ActionError(_("下访领导须为本中心领导班子成员"), field="leader")
     visited_on = _required(visited_on, _("请填写下访日期"), "visited_on")
     if visited_on > timezone.localdate():

@@ -1,9 +1,8 @@
 """Who is told when a clock of a case runs short or runs out (DESIGN.md §1: 谁主管、谁负责)."""
 
-from django.db.models import Q
-
 from jiefen.leadership.models import CaseOwner
-from jiefen.org.models import Role, User
+from jiefen.org.models import User
+from jiefen.org.queries import directors_of, handlers_of
 
 
 def handlers(case):
@@ -13,11 +12,7 @@ def handlers(case):
         # the leader who received the visitors.
         ids = {case.received_by_id, case.receiving_leader_id} - {None}
         return list(User.objects.filter(pk__in=ids, is_active=True).order_by("pk"))
-    return list(
-        User.objects.filter(unit_id=case.responsible_unit_id, is_active=True)
-        .filter(Q(role=Role.HANDLER) | Q(is_unit_head=True))
-        .order_by("pk")
-    )
+    return list(handlers_of(case.responsible_unit_id))
 
 
 def owning_leaders(case):
@@ -28,7 +23,7 @@ def owning_leaders(case):
 
 def directors(case):
     """The director (中心主任) of the case's centre."""
-    return list(User.objects.filter(unit_id=case.centre_id, role=Role.DIRECTOR, is_active=True).order_by("pk"))
+    return list(directors_of(case.centre_id))
 
 
 def for_rule(rule, case):

@@ -23,12 +23,13 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from jiefen.cases.actions.supervision import do_escalate_case
+from jiefen.cases.access import lock_case
 from jiefen.cases.actions import ActionError
-from jiefen.cases.models import Case, Deadline
+from jiefen.cases.models import Deadline
 from jiefen.clocks.calendar import WorkCalendar, fmt
 
 from . import recipients
+from .actions import do_escalate_case
 from .models import Notification, Supervision, SupervisionRule
 from .outbox import notify
 
@@ -128,7 +129,7 @@ def remind(deadline, *, rule, now, calendar):
     """Remind the rule's recipients that `deadline` runs out soon; return the Supervision, or None if done before."""
     today = timezone.localdate(now)
     # Lock the case row, which every step that stops or moves a clock updates first, and read the clock afresh.
-    Case.objects.select_for_update().only("pk").get(pk=deadline.case_id)
+    lock_case(deadline.case_id)
     deadline.refresh_from_db(fields=["state", "due_on"])
     if deadline.state != Deadline.State.RUNNING or deadline.due_on is None or deadline.due_on < today:
         return None

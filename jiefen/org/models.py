@@ -80,14 +80,12 @@ class Role(models.TextChoices):
     SUPERVISOR = "supervisor", _("县级督办")
 
 
-# Roles whose data scope is the whole centre (township), see DESIGN.md §2.
-CENTRE_ROLES = {Role.CLERK, Role.LEADER, Role.DIRECTOR}
-
-
 class User(AbstractUser):
     full_name = models.CharField(_("姓名"), max_length=50)
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices, default=Role.CLERK)
-    unit = models.ForeignKey(Unit, models.PROTECT, null=True, blank=True, related_name="staff", verbose_name=_("所属单位"))
+    unit = models.ForeignKey(
+        Unit, models.PROTECT, null=True, blank=True, related_name="staff", verbose_name=_("所属单位")
+    )
     is_unit_head = models.BooleanField(_("单位负责人"), default=False, help_text=_("可批准本单位办理期限的延长"))
     phone = models.CharField(_("联系电话"), max_length=20, blank=True)
 
@@ -101,7 +99,3 @@ class User(AbstractUser):
     @property
     def display_name(self):
         return self.full_name or self.username
-
-    @property
-    def is_leadership(self):
-        return self.role in (Role.LEADER, Role.DIRECTOR)

@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 from jiefen.audit.records import record
 from jiefen.cases import uploads
 from jiefen.cases.actions import ActionError, do_register_case
-from jiefen.cases.actions.workflow import do_add_document
+from jiefen.cases.actions.intake import Intake
 from jiefen.cases.models import Case, Channel, Party
+from jiefen.cases.steps import do_add_document
 from jiefen.org.models import Role, Unit, User
 
 from .models import Submission, TrackingFailure
@@ -79,11 +80,18 @@ def do_submit_petition(acting_user, *, key, source=Submission.Source.PORTAL, leg
                        request, party, facts="", files=()):
     """Register an online petition (channel 网上) once per idempotency `key`: returns (case, created).
 
-    Attachments are images or PDF, checked by content before anything is written; a refusal raises ActionError
-    and leaves nothing behind, row or file.
+    The matter passes the one intake check (actions.intake.Intake) and attachments, images or PDF, are checked by
+    content before anything is written; a refusal raises ActionError and leaves nothing behind, row or file.
     """
-    if village is not None and (village.kind != Unit.Kind.VILLAGE or not village.is_within(acting_user.unit.township)):
-        raise ActionError(_("请选择本乡镇（街道）的村（社区）"), field="village")
+    try:
+        intake = Intake.build(
+            acting_user, kind=Case.Kind.PETITION, channel=Channel.ONLINE, legal_class=legal_class, category=category,
+            request=request, facts=facts, village=village, parties=[{**party, "role": Party.Role.PETITIONER}],
+        )
+    except ActionError as refused:
+        # One petitioner, whose fields are the form's own: "parties.0.phone" is the form's "phone".
+        field = refused.field or ""
+        raise ActionError(refused.message, field=field.removeprefix("parties.0.") or None) from None
     files = [f for f in files if f]
     try:
         uploads.check_uploads(files, uploads.IMAGES_AND_PDF)
@@ -91,10 +99,7 @@ def do_submit_petition(acting_user, *, key, source=Submission.Source.PORTAL, leg
         raise ActionError(refused.message, field="attachments") from None
 
     def register(remember):
-        case = do_register_case(
-            acting_user, kind=Case.Kind.PETITION, channel=Channel.ONLINE, legal_class=legal_class, category=category,
-            request=request, facts=facts, village=village, parties=[{**party, "role": Party.Role.PETITIONER}],
-        )
+        case = do_register_case(acting_user, intake)
         remember(case)  # before any file is stored: a second submit with this key fails here and stores nothing
         if files:
             do_add_document(acting_user, case, title=_("信访人网上提交的材料"), files=files)

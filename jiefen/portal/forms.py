@@ -6,8 +6,7 @@ from django import forms
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
-from jiefen.cases.actions.workflow import SATISFACTION
-from jiefen.cases.models import Category, LegalClass
+from jiefen.cases.models import SATISFACTION, Category, LegalClass
 from jiefen.cases.personal import clean_id_number, clean_phone
 from jiefen.org.models import Unit
 

@@ -18,9 +18,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from jiefen.cases import notices
+from jiefen.cases.access import remembered_case
 from jiefen.cases.actions import ActionError, do_case_action
-from jiefen.cases.actions.workflow import do_record_satisfaction
-from jiefen.cases.models import Case
+from jiefen.cases.steps import do_record_satisfaction
 from jiefen.org.models import Unit
 
 from . import queries
@@ -71,7 +71,7 @@ def petition(request, code):
 @never_cache
 def submitted(request):
     """The case number and query code of the submission just made, with both as a QR code."""
-    case = Case.objects.filter(pk=request.session.get(SUBMITTED)).select_related("centre").first()
+    case = remembered_case(request.session.get(SUBMITTED))
     if case is None:
         return redirect("portal:index")
     text = _("案件编号：%(number)s\n查询码：%(code)s\n查询网址：%(url)s") % {
@@ -107,7 +107,7 @@ def _tracked_case(request):
     seen = request.session.get(TRACKED) or {}
     if not seen or time.time() - seen.get("at", 0) > TRACKING_SECONDS:
         return None
-    return Case.objects.filter(pk=seen.get("case")).select_related("centre", "category", "village").first()
+    return remembered_case(seen.get("case"))
 
 
 def _require_tracked(request):

@@ -17,7 +17,9 @@ class RoutingRule(models.Model):
         DEPARTMENTAL = "departmental", _("谁主管、谁负责")
         HIGHER = "higher", _("分级负责（超出乡镇职权）")
 
-    centre = models.ForeignKey("org.Unit", models.CASCADE, related_name="routing_rules", verbose_name=_("矛调中心（乡镇）"))
+    centre = models.ForeignKey(
+        "org.Unit", models.CASCADE, related_name="routing_rules", verbose_name=_("矛调中心（乡镇）")
+    )
     category = models.ForeignKey("cases.Category", models.CASCADE, null=True, blank=True, verbose_name=_("事项分类"))
     village = models.ForeignKey(
         "org.Unit", models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("村（社区）"),

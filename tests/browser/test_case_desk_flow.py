@@ -21,7 +21,7 @@ def list_row(page, live_server, number):
 
 
 def test_a_group_visit_goes_from_desk_to_closure(world, login_page, live_server, shoot):
-    org, people = world
+    _org, people = world
 
     # The reception clerk registers a group visit of 6 people with two representatives.
     clerk = login_page(people["clerk"])
@@ -103,7 +103,15 @@ def test_a_group_visit_goes_from_desk_to_closure(world, login_page, live_server,
 
     case.refresh_from_db()
     assert case.status == Status.CLOSED and case.resolved is True
-    assert list(case.events.values_list("kind", flat=True)) == ["register", "accept", "assign", "sign_for", "note", "reply", "close"]
+    assert list(case.events.values_list("kind", flat=True)) == [
+        "register",
+        "accept",
+        "assign",
+        "sign_for",
+        "note",
+        "reply",
+        "close",
+    ]
     row = list_row(clerk, live_server, case.number)
     assert "已办结" in row.inner_text() and "超期" not in row.inner_text()
     shoot(clerk, "08-list-closed")

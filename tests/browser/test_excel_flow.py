@@ -7,8 +7,8 @@ import io
 import pytest
 from openpyxl import Workbook
 
-from jiefen.cases.actions.workflow import do_accept_case, do_assign_case, do_sign_for_case
 from jiefen.cases.models import Case, Category, Party
+from jiefen.cases.steps import do_accept_case, do_assign_case, do_sign_for_case
 from jiefen.excel.actions import run_queued_imports
 from jiefen.excel.models import ImportJob
 from jiefen.grid.models import Household, Visitor
@@ -47,7 +47,7 @@ def upload(page, live_server, rows):
 
 
 def test_an_import_is_checked_reported_and_then_taken_in(world, browser, login_page, live_server, shoot):
-    org, people = world
+    _org, people = world
     director = login_page(people["director"])
     director.goto(f"{live_server.url}/excel/")
     director.click("details.layout >> nth=0 >> summary")
@@ -82,10 +82,13 @@ def test_a_mediator_records_a_session_and_an_agreement_on_a_phone(world, browser
     org, people = world
     Visitor.objects.create(centre=org["town"], name="刘调解", kind=Visitor.Kind.MEDIATOR)
     case = register(
-        people["clerk"], village=org["village_a"], kind=Case.Kind.DISPUTE, category=Category.objects.get(name="邻里纠纷"),
-        request="邻居院墙越界，要求拆除并赔偿", facts="李小河新砌院墙越过宅基地界线约一米。",
-        parties=[{"name": "陈大山", "id_number": VALID_IDS[0]},
-                 {"name": "李小河", "role": Party.Role.RESPONDENT}],
+        people["clerk"],
+        village=org["village_a"],
+        kind=Case.Kind.DISPUTE,
+        category=Category.objects.get(name="邻里纠纷"),
+        request="邻居院墙越界，要求拆除并赔偿",
+        facts="李小河新砌院墙越过宅基地界线约一米。",
+        parties=[{"name": "陈大山", "id_number": VALID_IDS[0]}, {"name": "李小河", "role": Party.Role.RESPONDENT}],
     )
     do_accept_case(people["leader"], case, expected_version=case.version)
     do_assign_case(people["leader"], case, expected_version=case.version, unit=org["village_a"])

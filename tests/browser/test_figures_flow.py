@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 from pypdf import PdfReader
 
-from jiefen.cases.actions.workflow import do_accept_case
+from jiefen.cases.steps import do_accept_case
 from jiefen.figures.models import AnalysisMeeting, MeetingDecision
 
 from ..factories import build_org, build_personas, register
@@ -32,7 +32,7 @@ def world(transactional_db):
 
 
 def test_a_leader_drills_into_overdue_cases_and_prepares_the_meeting(world, login_page, live_server, shoot):
-    org, people, late = world
+    _org, people, late = world
     leader = login_page(people["leader"])
     leader.goto(f"{live_server.url}/figures/")
     leader.wait_for_selector("[data-chart=trend] svg")  # ECharts, served locally, drew the chart
@@ -89,7 +89,7 @@ def test_a_leader_drills_into_overdue_cases_and_prepares_the_meeting(world, logi
 
 
 def test_the_dashboard_and_the_meeting_read_on_a_phone(world, login_page, live_server, shoot):
-    org, people, late = world
+    _org, people, _late = world
     leader = login_page(people["leader"], viewport=PHONE)
     leader.goto(f"{live_server.url}/figures/")
     leader.wait_for_selector("[data-chart=stock] svg")

@@ -29,7 +29,7 @@ def world(transactional_db):
 
 
 def test_a_household_visit_finds_a_dispute_that_is_mediated_to_an_agreement(world, login_page, live_server, shoot):
-    org, people, worker = world
+    _org, people, worker = world
 
     # The grid worker, on a phone, finds the household by name and records what the visit found.
     phone = login_page(people["mediator"], viewport=PHONE)

@@ -5,12 +5,11 @@ import datetime as dt
 
 import pytest
 
-from jiefen.cases.actions.workflow import do_accept_case, do_assign_case, do_reply_case, do_sign_for_case
 from jiefen.cases.models import Case, Channel, Status
+from jiefen.cases.steps import do_accept_case, do_assign_case, do_reply_case, do_sign_for_case
 from jiefen.leadership.models import DossierRequirement, HardCase, VisitCase
 
 from ..factories import VALID_IDS, build_org, build_personas, register
-
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 390, "height": 844}
@@ -125,7 +124,7 @@ def test_a_hard_case_is_designated_completed_and_closed(world, login_page, live_
 def test_a_leaders_visit_opens_a_case_in_one_step(world, login_page, live_server, shoot):
     org, people = world
     open_case = register(people["clerk"], village=org["village_a"], request="反映村道破损影响出行")
-    from jiefen.cases.actions.leadership import do_assign_owner
+    from jiefen.leadership.steps import do_assign_owner
 
     do_assign_owner(people["director"], open_case, leader=people["leader"])
     leader = login_page(people["leader"], viewport=PHONE)

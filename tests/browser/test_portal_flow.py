@@ -22,7 +22,7 @@ def world(transactional_db):
 def test_a_citizen_submits_tracks_rates_and_asks_for_review(
     world, browser, login_page, live_server, shoot, tmp_path, settings,
 ):
-    org, people = world
+    _org, people = world
     settings.MEDIA_ROOT = tmp_path / "media"
     photo = tmp_path / "工资条.png"
     photo.write_bytes(png_bytes(40, 30))

@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from jiefen.cases.actions.leadership import do_assign_owner
-from jiefen.cases.actions.workflow import do_accept_case, do_assign_case, do_sign_for_case
+from jiefen.cases.steps import do_accept_case, do_assign_case, do_sign_for_case
+from jiefen.leadership.steps import do_assign_owner
 from jiefen.notify.models import Notification
 from jiefen.notify.supervision import supervise
 

@@ -1,19 +1,26 @@
-"""The one write path for cases (DESIGN.md §4): views, API, commands and tests call these and nothing else."""
+"""The one write path for cases (DESIGN.md §4): views, API, commands and tests call these and nothing else.
 
-from django.utils.translation import gettext as _
+Registration is here (intake.py); every later step is declared in the step registry (jiefen.cases.steps) with its
+form and guards, and taken through `do_case_action` or its own `do_*` function there.
+"""
 
-from .clocks import do_recompute_deadlines  # noqa: F401
-from .core import ActionError, CaseChanged  # noqa: F401
-from .intake import do_record_contact, do_register_case  # noqa: F401
-from .leadership import ACTION_FUNCTIONS as _LEADERSHIP_FUNCTIONS
-from .workflow import ACTION_FUNCTIONS as _WORKFLOW_FUNCTIONS
+from ..errors import ActionError, CaseChanged
+from ..steps import do_record_contact, registry
+from .clocks import do_recompute_deadlines
+from .intake import do_register_case
 
-ACTION_FUNCTIONS = {**_WORKFLOW_FUNCTIONS, "contact": do_record_contact, **_LEADERSHIP_FUNCTIONS}
+__all__ = [
+    "ActionError", "CaseChanged", "do_case_action", "do_recompute_deadlines", "do_record_contact", "do_register_case",
+]
 
 
 def do_case_action(user, case, action, **fields):
-    """Dispatch a step by its action code (as the transition table and the pages name it)."""
-    func = ACTION_FUNCTIONS.get(action)
-    if func is None:
-        raise ActionError(_("未知的操作"))
-    return func(user, case, **fields)
+    """Take a step by its code (as the registry and the pages name it)."""
+    return registry.dispatch(user, case, action, **fields)
+
+
+def __getattr__(name):
+    # Read when asked, not at import: apps above the core register their steps after this package loads.
+    if name == "ACTION_FUNCTIONS":
+        return {s.code: s.action for s in registry.steps()}
+    raise AttributeError(name)

@@ -7,8 +7,8 @@ from jiefen.audit.records import record
 from jiefen.clocks.calendar import WorkCalendar, fmt
 
 from .. import deadlines
-from ..models import Case, Event
-from .core import atomic_action
+from ..models import Case
+from ..steps.perform import atomic_action, write_event
 
 
 def _change_text(deadline, due_before):
@@ -56,9 +56,9 @@ def do_recompute_deadlines(acting_user, years):
                 for d, before, warned in changes
             ],
         }
-        Event.objects.create(
-            case=case, kind="recompute_deadlines", at=timezone.now(), actor=acting_user, from_status=case.status,
-            to_status=case.status, summary=summary, data=data, public=True,
+        write_event(
+            case, "recompute_deadlines", acting_user, at=timezone.now(), from_status=case.status, summary=summary,
+            data=data, public=True,
         )
         record(acting_user, "case.recompute_deadlines", case, years=years, deadlines=data["deadlines"])
         changed_cases.append(case)

@@ -45,12 +45,3 @@ def choice_label(enum_name, value):
         return getattr(models, enum_name)(value).label
     except ValueError:
         return value
-
-
-@register.filter
-def may_open(user, view_name):
-    """Whether the access policy (jiefen.policy) lets `user` open the page `view_name`: menus offer exactly that."""
-    from jiefen import policy
-
-    rule = policy.rule_for(view_name)
-    return rule is not None and user.is_authenticated and rule.may(user, "GET")

@@ -2,7 +2,8 @@
 
 from django import template
 
-from jiefen.duty.services import centre_of, may_manage, today_leader, uncovered_days
+from jiefen.duty.services import may_manage, today_leader, uncovered_days
+from jiefen.org import authz
 
 register = template.Library()
 
@@ -11,7 +12,7 @@ register = template.Library()
 def duty_gaps(context, days=14):
     """Who is on duty today at the viewer's centre, and the working days ahead with no one on duty."""
     user = context["request"].user
-    centre = centre_of(user)
+    centre = authz.scope_of(user).centre
     if centre is None:
         return {"centre": None}
     return {

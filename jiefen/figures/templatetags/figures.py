@@ -13,6 +13,8 @@ def my_decisions(context, limit=10):
     """The viewer's open decisions from analysis meetings, soonest due first."""
     user = context["request"].user
     rows = list(
-        MeetingDecision.objects.filter(owner=user, done=False).select_related("meeting").order_by("due_on", "id")[:limit]
+        MeetingDecision.objects.filter(owner=user, done=False)
+        .select_related("meeting")
+        .order_by("due_on", "id")[:limit]
     )
     return {"decisions": rows, "today": timezone.localdate()}

@@ -3,8 +3,8 @@
 from django.db import migrations
 
 RULES = [
-    dict(name="到期前3个工作日提醒", kind="reminder", working_days=3, to_handlers=True, to_owners=True, to_director=False),
-    dict(name="超期督办", kind="escalation", working_days=1, to_handlers=True, to_owners=True, to_director=True),
+    {"name": "到期前3个工作日提醒", "kind": "reminder", "working_days": 3, "to_handlers": True, "to_owners": True, "to_director": False},
+    {"name": "超期督办", "kind": "escalation", "working_days": 1, "to_handlers": True, "to_owners": True, "to_director": True},
 ]
 
 

@@ -21,7 +21,9 @@ class Command(BaseCommand):
         if account is None:
             raise CommandError(f"账号 {user} 不存在")
         try:
-            token, raw = do_create_api_token(account, name=name, scopes=[s.strip() for s in scopes.split(",") if s.strip()])
+            token, raw = do_create_api_token(
+                account, name=name, scopes=[s.strip() for s in scopes.split(",") if s.strip()]
+            )
         except ActionError as error:
             raise CommandError(error.message)
         self.stdout.write(f"已创建令牌“{token.name}”，代表账号 {account.username}，权限 {','.join(token.scopes)}。")

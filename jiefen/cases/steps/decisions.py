@@ -1,0 +1,195 @@
+"""Intake decisions and hand-over: 受理 / 不予受理 / 转送 (duty leader or director), 交办, 签收 and 退回.
+
+首办负责: a case handed to a unit waits for it to sign for it (签收); until then whoever had it stays responsible.
+The unit may send it back with a reason (退回) but has no way to close a case as "not ours".
+"""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from jiefen.org.authz import LEADERSHIP, UNIT_WORKERS
+from jiefen.org.models import Unit
+
+from .. import access, extensions
+from ..errors import ActionError
+from ..models import Case, Status
+from .base import StepForm, required
+from .perform import perform
+from .registry import Move, step
+
+PETITION, DISPUTE = Case.Kind.PETITION, Case.Kind.DISPUTE
+BOTH = frozenset({PETITION, DISPUTE})
+S = Status
+
+
+class AcceptForm(StepForm):
+    note = forms.CharField(label=gettext_lazy("受理意见"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+@step("accept", form=AcceptForm, moves=[
+    Move(gettext_lazy("受理"), BOTH, frozenset({S.REGISTERED}), S.ACCEPTED, LEADERSHIP),
+])
+def do_accept_case(user, case, *, expected_version, note="", at=None):
+    today = timezone.localdate(at) if at else timezone.localdate()
+    return perform(
+        case, "accept", user, expected_version=expected_version, at=at, summary=_("受理"), note=note,
+        changes={"accepted_on": today}, clock_date=today,
+    )
+
+
+class NotAcceptForm(StepForm):
+    reason = forms.CharField(label=gettext_lazy("不予受理理由"), widget=forms.Textarea(attrs={"rows": 2}))
+    lawful_channel = forms.CharField(
+        label=gettext_lazy("告知的法定途径"),
+        help_text=gettext_lazy("如：向人民法院提起诉讼、申请劳动仲裁、申请行政复议"),
+    )
+
+
+@step("not_accept", form=NotAcceptForm, moves=[
+    Move(gettext_lazy("不予受理"), BOTH, frozenset({S.REGISTERED}), S.NOT_ACCEPTED, LEADERSHIP, style="danger"),
+])
+def do_not_accept_case(user, case, *, expected_version, reason="", lawful_channel="", at=None):
+    """不予受理 with the reason and the lawful channel to go to instead (诉访分离)."""
+    reason = required(reason, _("请填写不予受理的理由"), "reason")
+    lawful_channel = required(lawful_channel, _("请告知信访人应当通过的法定途径"), "lawful_channel")
+    return perform(
+        case, "not_accept", user, expected_version=expected_version, at=at,
+        summary=_("不予受理，告知通过%(channel)s解决") % {"channel": lawful_channel},
+        note=reason, data={"reason": reason, "lawful_channel": lawful_channel},
+        changes={"closed_at": at or timezone.now()},
+    )
+
+
+class ForwardForm(StepForm):
+    organ = forms.CharField(label=gettext_lazy("转送机关（单位）"))
+    reason = forms.CharField(label=gettext_lazy("转送说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+@step("forward", form=ForwardForm, moves=[
+    Move(gettext_lazy("转送"), frozenset({PETITION}), frozenset({S.REGISTERED, S.ACCEPTED}), S.FORWARDED, LEADERSHIP,
+         style="secondary"),
+])
+def do_forward_case(user, case, *, expected_version, organ="", reason="", at=None):
+    """转送 to the organ that owns the matter outside this centre."""
+    organ = required(organ, _("请填写转送的机关或单位"), "organ")
+    return perform(
+        case, "forward", user, expected_version=expected_version, at=at,
+        summary=_("转送%(organ)s") % {"organ": organ}, note=reason, data={"organ": organ},
+        changes={"closed_at": at or timezone.now()},
+    )
+
+
+class AssignForm(StepForm):
+    unit = forms.ModelChoiceField(
+        label=gettext_lazy("承办单位（牵头）"), queryset=Unit.objects.none(), empty_label=gettext_lazy("请选择")
+    )
+    co_units = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("协办单位"),
+        queryset=Unit.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+        help_text=gettext_lazy("跨单位事项可选协办单位（按住Ctrl多选）"),
+    )
+    note = forms.CharField(label=gettext_lazy("交办意见"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = access.assignable_units(self.case).order_by("kind", "sort", "name")
+        self.fields["unit"].queryset = self.fields["co_units"].queryset = units
+        proposal = extensions.propose_route(self.case)
+        if proposal and not proposal.forward:
+            self.fields["unit"].help_text = _("建议：%(unit)s。%(reason)s") % {
+                "unit": proposal.unit,
+                "reason": proposal.reason,
+            }
+            if not self.is_bound:
+                self.initial.setdefault("unit", proposal.unit.pk)
+        elif proposal:
+            self.fields["unit"].help_text = _("建议转送%(unit)s。%(reason)s") % {
+                "unit": proposal.unit, "reason": proposal.reason,
+            }
+        elif self.case.village_id and not self.is_bound:
+            self.initial.setdefault("unit", self.case.village_id)
+
+
+# 交办: to a unit (lead unit and co-handlers); for a dispute, to the mediators of a unit.
+@step("assign", form=AssignForm, moves=[
+    Move(gettext_lazy("交办"), frozenset({PETITION}), frozenset({S.ACCEPTED, S.ASSIGNED, S.IN_HANDLING}), S.ASSIGNED,
+         LEADERSHIP),
+    Move(gettext_lazy("指派调解"), frozenset({DISPUTE}), frozenset({S.ACCEPTED, S.ASSIGNED, S.MEDIATING}), S.ASSIGNED,
+         LEADERSHIP),
+])
+def do_assign_case(user, case, *, expected_version, unit=None, co_units=(), note="", at=None):
+    """交办 to a lead unit (and co-handling units); the case waits for the lead unit to sign for it (首办负责)."""
+    if unit is None:
+        raise ActionError(_("请选择承办单位"), field="unit")
+    assignable = access.assignable_units(case)
+    for candidate, field in [(unit, "unit")] + [(u, "co_units") for u in co_units]:
+        if not assignable.filter(pk=candidate.pk).exists():
+            if case.accused_unit_id and candidate.is_within(case.accused_unit):
+                raise ActionError(_("检举控告事项不得交由被检举控告的单位办理"), field=field)
+            raise ActionError(_("只能交办给本中心所辖的部门或村（社区）"), field=field)
+    co_units = [u for u in co_units if u.pk != unit.pk]
+    summary = _("交办%(unit)s，待签收") % {"unit": unit.name}
+    if co_units:
+        summary = _("交办%(unit)s（协办：%(co)s），待签收") % {
+            "unit": unit.name, "co": "、".join(u.name for u in co_units),
+        }
+
+    def set_co_units(case, event):
+        case.co_units.set(co_units)
+
+    return perform(
+        case, "assign", user, expected_version=expected_version, at=at, summary=summary, note=note,
+        data={"unit": unit.pk, "co_units": [u.pk for u in co_units]}, changes={"pending_unit": unit},
+        extra=set_co_units,
+    )
+
+
+class SignForForm(StepForm):
+    """签收 takes nothing but the version the person saw."""
+
+
+@step("sign_for", form=SignForForm, moves=[
+    Move(gettext_lazy("签收"), frozenset({PETITION}), frozenset({S.ASSIGNED}), S.IN_HANDLING,
+         unit_roles=UNIT_WORKERS, unit_scope="pending"),
+    Move(gettext_lazy("签收"), frozenset({DISPUTE}), frozenset({S.ASSIGNED}), S.MEDIATING,
+         unit_roles=UNIT_WORKERS, unit_scope="pending"),
+])
+def do_sign_for_case(user, case, *, expected_version, at=None):
+    """签收: the unit handed the case takes it over; the person signing becomes its handler (承办人)."""
+    unit = case.pending_unit
+    return perform(
+        case, "sign_for", user, expected_version=expected_version, at=at,
+        summary=_("%(unit)s签收，承办人%(who)s") % {"unit": unit.name, "who": user.display_name},
+        data={"unit": unit.pk}, changes={"responsible_unit": unit, "pending_unit": None, "handler": user},
+    )
+
+
+class ReturnForm(StepForm):
+    reason = forms.CharField(label=gettext_lazy("退回理由"), widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text=gettext_lazy("如：不属于本单位职责，应由某部门办理"))
+
+
+@step("return_case", form=ReturnForm, moves=[
+    Move(gettext_lazy("退回"), BOTH, frozenset({S.ASSIGNED}), S.ACCEPTED, unit_roles=UNIT_WORKERS,
+         unit_scope="pending", style="danger"),
+    Move(gettext_lazy("退回"), BOTH, frozenset({S.IN_HANDLING, S.MEDIATING}), S.ACCEPTED, unit_roles=UNIT_WORKERS,
+         style="danger"),
+])
+def do_return_case(user, case, *, expected_version, reason="", at=None):
+    """退回 with a reason: the case goes back to the centre to be assigned again. Never "not ours, closed"."""
+    reason = required(reason, _("请填写退回理由"), "reason")
+    unit = case.pending_unit if case.status == Status.ASSIGNED else case.responsible_unit
+
+    def clear_co_units(case, event):
+        case.co_units.clear()
+
+    return perform(
+        case, "return_case", user, expected_version=expected_version, at=at,
+        summary=_("%(unit)s退回：%(reason)s") % {"unit": unit.name, "reason": reason}, note=reason,
+        data={"unit": unit.pk}, changes={"pending_unit": None, "responsible_unit": None, "handler": None},
+        extra=clear_co_units,
+    )

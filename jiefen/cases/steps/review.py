@@ -1,0 +1,153 @@
+"""Review (复查) and re-review (复核), recorded by the centre, with the hearing (听证) that pauses the clock."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from jiefen.org.authz import DESK, LEADERSHIP
+
+from ..errors import ActionError
+from ..models import Case, Deadline, Status
+from .base import DateInput, StepForm, date_not_future
+from .handling import WrittenDecisionForm, written_decision
+from .perform import perform
+from .registry import Move, step
+
+PETITION = frozenset({Case.Kind.PETITION})
+S = Status
+
+
+class RequestForm(StepForm):
+    requested_on = forms.DateField(label=gettext_lazy("申请日期"), widget=DateInput, initial=timezone.localdate)
+
+
+def _window(case, window_code):
+    return case.deadlines.filter(rule__code=window_code).order_by("-id").first()
+
+
+def _window_open(window_code):
+    """Guard: a request may be registered only while its window clock runs."""
+
+    def guard(case):
+        window = _window(case, window_code)
+        if window is None or window.state != Deadline.State.RUNNING:
+            return _("本案没有正在计算的申请期限，不能登记该申请")
+        return None
+
+    guard.__name__ = f"window_open_{window_code}"
+    return guard
+
+
+def _request_within_window(user, case, action, window_code, *, expected_version, requested_on, summary, at=None):
+    date_not_future(requested_on, _("申请日期"), "requested_on")
+    window = _window(case, window_code)
+    if requested_on < window.started_on:
+        raise ActionError(_("申请日期不能早于书面意见送达日期"), field="requested_on")
+    if requested_on > window.due_on:
+        raise ActionError(
+            _("申请期限已于%(day)s届满（%(rule)s），依法不再受理该申请")
+            % {"day": window.due_on, "rule": window.rule.legal_basis},
+            field="requested_on",
+        )
+    return perform(
+        case, action, user, expected_version=expected_version, at=at, summary=summary,
+        data={"requested_on": requested_on.isoformat()}, changes={"closed_at": None}, clock_date=requested_on,
+    )
+
+
+@step("request_review", form=RequestForm, guards=[_window_open("review_window")], moves=[
+    Move(gettext_lazy("登记复查申请"), PETITION, frozenset({S.REPLIED, S.CLOSED}), S.REVIEW_REQUESTED, DESK,
+         style="secondary"),
+])
+def do_request_review(user, case, *, expected_version, requested_on=None, at=None):
+    """复查申请: within 30 days of service of the written reply."""
+    return _request_within_window(
+        user, case, "request_review", "review_window", expected_version=expected_version, at=at,
+        requested_on=requested_on, summary=_("信访人请求复查"),
+    )
+
+
+@step("decide_review", form=WrittenDecisionForm, moves=[
+    Move(gettext_lazy("登记复查意见"), PETITION, frozenset({S.REVIEW_REQUESTED}), S.REVIEW_DECIDED, LEADERSHIP),
+])
+def do_decide_review(user, case, *, expected_version, outcome="", served_on=None, content="", at=None):
+    return written_decision(
+        user, case, "decide_review", expected_version=expected_version, at=at, outcome=outcome, served_on=served_on,
+        content=content, summary_prefix=_("复查意见"),
+    )
+
+
+@step("request_rereview", form=RequestForm, guards=[_window_open("rereview_window")], moves=[
+    Move(gettext_lazy("登记复核申请"), PETITION, frozenset({S.REVIEW_DECIDED, S.CLOSED}), S.REREVIEW_REQUESTED, DESK,
+         style="secondary"),
+])
+def do_request_rereview(user, case, *, expected_version, requested_on=None, at=None):
+    """复核申请: within 30 days of service of the review decision."""
+    return _request_within_window(
+        user, case, "request_rereview", "rereview_window", expected_version=expected_version, at=at,
+        requested_on=requested_on, summary=_("信访人请求复核"),
+    )
+
+
+class HearingForm(StepForm):
+    on_date = forms.DateField(label=gettext_lazy("日期"), widget=DateInput, initial=timezone.localdate)
+
+
+def _hearing(case):
+    return case.deadlines.filter(state=Deadline.State.PAUSED).first()
+
+
+def no_hearing_running(case):
+    """Guard of 举行听证: one hearing at a time."""
+    return _("听证已在进行中") if _hearing(case) is not None else None
+
+
+def hearing_running(case):
+    """Guard of 听证结束: only a hearing that has started can end."""
+    return _("本案没有进行中的听证") if _hearing(case) is None else None
+
+
+@step("start_hearing", form=HearingForm, guards=[no_hearing_running], moves=[
+    Move(gettext_lazy("举行听证"), PETITION, frozenset({S.REREVIEW_REQUESTED}), None, LEADERSHIP, style="secondary"),
+])
+def do_start_hearing(user, case, *, expected_version, on_date=None, at=None):
+    """听证: the re-review clock stops while the hearing runs (the rule's pause events, jiefen.clocks)."""
+    on_date = date_not_future(on_date or timezone.localdate(at), _("听证日期"), "on_date")
+    # A clock cannot be paused before it started (the re-review request date).
+    for running in case.deadlines.select_related("rule").filter(state="running"):
+        if "start_hearing" in running.rule.events("pause_events") and on_date < running.started_on:
+            raise ActionError(
+                _("听证日期不能早于%(rule)s的起算日 %(day)s") % {"rule": running.rule.name, "day": running.started_on},
+                field="on_date",
+            )
+    return perform(
+        case, "start_hearing", user, expected_version=expected_version, at=at, summary=_("举行听证，复核期限中止计算"),
+        clock_date=on_date,
+    )
+
+
+@step("end_hearing", form=HearingForm, guards=[hearing_running], moves=[
+    Move(gettext_lazy("听证结束"), PETITION, frozenset({S.REREVIEW_REQUESTED}), None, LEADERSHIP, style="secondary"),
+])
+def do_end_hearing(user, case, *, expected_version, on_date=None, at=None):
+    on_date = date_not_future(on_date or timezone.localdate(at), _("听证结束日期"), "on_date")
+    paused = _hearing(case)
+    # The paused days are added back to the period: ending before the start would shorten it instead.
+    if on_date < paused.paused_on:
+        raise ActionError(_("听证结束日期不能早于听证开始日期 %(day)s") % {"day": paused.paused_on}, field="on_date")
+    return perform(
+        case, "end_hearing", user, expected_version=expected_version, at=at, summary=_("听证结束，复核期限恢复计算"),
+        clock_date=on_date,
+    )
+
+
+@step("decide_rereview", form=WrittenDecisionForm, moves=[
+    Move(gettext_lazy("登记复核意见（终结）"), PETITION, frozenset({S.REREVIEW_REQUESTED}), S.FINAL, LEADERSHIP),
+])
+def do_decide_rereview(user, case, *, expected_version, outcome="", served_on=None, content="", at=None):
+    """复核意见: the matter is final (终结); the same facts and reasons are not accepted again."""
+    return written_decision(
+        user, case, "decide_rereview", expected_version=expected_version, at=at, outcome=outcome, served_on=served_on,
+        content=content, summary_prefix=_("复核意见（终结）"), changes={"closed_at": at or timezone.now()},
+    )
