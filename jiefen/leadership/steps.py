@@ -119,7 +119,7 @@ def do_assign_owner(user, case, *, leader=None, at=None):
             raise ActionError(_t("%(who)s已是本案包案领导") % {"who": leader.display_name}, field="leader")
 
     return perform(
-        case, "assign_owner", user, expected_version=None, at=at,
+        case, user, at=at,
         summary=_t("确定包案领导：%(who)s") % {"who": leader.display_name}, data={"leader": leader.pk}, extra=add_owner,
     )
 
@@ -147,7 +147,7 @@ def do_remove_owner(user, case, *, leader=None, reason="", at=None):
         owner.delete()
 
     return perform(
-        case, "remove_owner", user, expected_version=None, at=at,
+        case, user, at=at,
         summary=_t("撤销包案领导：%(who)s") % {"who": leader.display_name}, note=reason,
         data={"leader": leader.pk}, extra=delete_owner,
     )
@@ -164,7 +164,7 @@ class DesignateHardCaseForm(StepForm):
 @step("designate_hard_case", form=DesignateHardCaseForm, public=False, section=SECTION, guards=[not_hard_case], moves=[
     Move(_("列为疑难积案（1211）"), BOTH, OPEN, None, LEADERSHIP, style="secondary"),
 ])
-def do_designate_hard_case(user, case, *, expected_version, kind="", reason="", at=None):
+def do_designate_hard_case(user, case, *, kind="", reason="", at=None):
     """列为疑难积案: from now on the case needs its "1211" (专班、两名包案领导、稳控措施、完整资料) to close."""
     if kind not in HardCase.Kind.values:
         raise ActionError(_t("请选择积案或疑难复杂"), field="kind")
@@ -176,7 +176,7 @@ def do_designate_hard_case(user, case, *, expected_version, kind="", reason="", 
         )
 
     return perform(
-        case, "designate_hard_case", user, expected_version=expected_version, at=at,
+        case, user, at=at,
         summary=_t("列为%(kind)s，落实“1211”工作机制") % {"kind": HardCase.Kind(kind).label}, note=reason,
         data={"kind": kind}, extra=add_hard_case,
     )
@@ -238,7 +238,7 @@ def do_add_task_force_member(user, case, *, person=None, name="", role=TaskForce
         event.save(update_fields=["data"])
 
     return perform(
-        case, "add_task_force_member", user, expected_version=None, at=at,
+        case, user, at=at,
         summary=_t("工作专班：%(who)s任%(role)s") % {"who": who, "role": role_label}, note=duty,
         data={"role": role}, extra=add_member,
     )
@@ -280,7 +280,7 @@ def do_add_measure(user, case, *, text="", person=None, person_name="", review_o
         event.save(update_fields=["data"])
 
     return perform(
-        case, "add_measure", user, expected_version=None, at=at,
+        case, user, at=at,
         summary=_t("稳控措施（责任人%(who)s，%(day)s回访）") % {"who": who, "day": review_on}, note=text,
         data={"review_on": review_on.isoformat()}, extra=add,
     )
@@ -336,7 +336,7 @@ def do_review_measure(user, case, *, measure=None, note="", done=False, next_rev
         _t("稳控措施已落实：%(m)s") if done else _t("稳控措施回访，下次回访%(day)s：%(m)s")
     ) % {"m": measure.text[:40], "day": next_review_on}
     return perform(
-        case, "review_measure", user, expected_version=None, at=at, summary=summary, note=note,
+        case, user, at=at, summary=summary, note=note,
         data={"measure": measure.pk, "done": bool(done)}, extra=update,
     )
 
@@ -413,7 +413,7 @@ def do_provide_dossier_item(user, case, *, requirement=None, document=None, file
 
     try:
         return perform(
-            case, "provide_dossier_item", user, expected_version=None, at=at,
+            case, user, at=at,
             summary=_t("案卷材料：%(name)s") % {"name": requirement.name}, note=note,
             data={"requirement": requirement.pk}, extra=provide,
         )

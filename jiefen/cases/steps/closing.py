@@ -39,12 +39,12 @@ class CloseForm(StepForm):
     Move(gettext_lazy("办结"), frozenset({DISPUTE}), frozenset({S.AGREED, S.REFERRED}), S.CLOSED, LEADERSHIP,
          unit_roles=UNIT_WORKERS),
 ])
-def do_close_case(user, case, *, expected_version, resolved=None, note="", at=None):
+def do_close_case(user, case, *, resolved=None, note="", at=None):
     """办结. Whether the matter was really resolved is recorded apart from closure."""
     if resolved is None:
         raise ActionError(_("请选择问题是否实际化解"), field="resolved")
     return perform(
-        case, "close", user, expected_version=expected_version, at=at,
+        case, user, at=at,
         summary=_("办结（%(r)s）") % {"r": _("已实际化解") if resolved else _("未实际化解")}, note=note,
         changes={"closed_at": at or timezone.now(), "resolved": resolved},
     )
@@ -78,7 +78,7 @@ def do_record_satisfaction(user, case, *, rating="", reason="", source="callback
     if rating != SATISFACTION[0] and not reason:
         raise ActionError(_("请填写%(rating)s的原因") % {"rating": rating}, field="reason")
     return perform(
-        case, "satisfaction", user, expected_version=None, at=at,
+        case, user, at=at,
         summary=_("%(source)s评价：%(rating)s") % {"source": SATISFACTION_SOURCES[source], "rating": rating},
         note=reason, data={"rating": rating, "source": source, "reason": reason}, changes={"satisfaction": rating},
     )
@@ -100,7 +100,7 @@ class CorrectPlaceForm(StepForm):
 @step("correct_place", form=CorrectPlaceForm, public=False, moves=[
     Move(gettext_lazy("更正属地"), BOTH, frozenset(Status), None, DESK, style="secondary"),
 ])
-def do_correct_place(user, case, *, expected_version, village=None, reason="", at=None):
+def do_correct_place(user, case, *, village=None, reason="", at=None):
     """更正属地: the matter belongs to another village (community) of the centre, or to none, than registered."""
     reason = required(reason, _("请填写更正理由"), "reason")
     if village is not None and (village.kind != Unit.Kind.VILLAGE or not village.is_within(case.centre)):
@@ -110,7 +110,7 @@ def do_correct_place(user, case, *, expected_version, village=None, reason="", a
     before = case.village.name if case.village_id else _("不属于具体村（社区）")
     after = village.name if village else _("不属于具体村（社区）")
     return perform(
-        case, "correct_place", user, expected_version=expected_version, at=at,
+        case, user, at=at,
         summary=_("更正属地：%(before)s → %(after)s") % {"before": before, "after": after}, note=reason,
         data={"from": case.village_id, "to": village.pk if village else None}, changes={"village": village},
     )
@@ -147,7 +147,7 @@ def do_record_contact(acting_user, case, *, channel, head_count=1, note="", rece
 
     summary = _("再次%(channel)s，%(n)s人") % {"channel": Channel(channel).label, "n": head_count}
     perform(
-        case, "contact", acting_user, expected_version=None, summary=summary, note=note,
+        case, acting_user, summary=summary, note=note,
         changes={
             "contact_count": F("contact_count") + 1,
             "person_times": F("person_times") + head_count,

@@ -31,10 +31,10 @@ class AcceptForm(StepForm):
 @step("accept", form=AcceptForm, moves=[
     Move(gettext_lazy("受理"), BOTH, frozenset({S.REGISTERED}), S.ACCEPTED, LEADERSHIP),
 ])
-def do_accept_case(user, case, *, expected_version, note="", at=None):
+def do_accept_case(user, case, *, note="", at=None):
     today = timezone.localdate(at) if at else timezone.localdate()
     return perform(
-        case, "accept", user, expected_version=expected_version, at=at, summary=_("受理"), note=note,
+        case, user, at=at, summary=_("受理"), note=note,
         changes={"accepted_on": today}, clock_date=today,
     )
 
@@ -50,12 +50,12 @@ class NotAcceptForm(StepForm):
 @step("not_accept", form=NotAcceptForm, moves=[
     Move(gettext_lazy("不予受理"), BOTH, frozenset({S.REGISTERED}), S.NOT_ACCEPTED, LEADERSHIP, style="danger"),
 ])
-def do_not_accept_case(user, case, *, expected_version, reason="", lawful_channel="", at=None):
+def do_not_accept_case(user, case, *, reason="", lawful_channel="", at=None):
     """不予受理 with the reason and the lawful channel to go to instead (诉访分离)."""
     reason = required(reason, _("请填写不予受理的理由"), "reason")
     lawful_channel = required(lawful_channel, _("请告知信访人应当通过的法定途径"), "lawful_channel")
     return perform(
-        case, "not_accept", user, expected_version=expected_version, at=at,
+        case, user, at=at,
         summary=_("不予受理，告知通过%(channel)s解决") % {"channel": lawful_channel},
         note=reason, data={"reason": reason, "lawful_channel": lawful_channel},
         changes={"closed_at": at or timezone.now()},
@@ -71,11 +71,11 @@ class ForwardForm(StepForm):
     Move(gettext_lazy("转送"), frozenset({PETITION}), frozenset({S.REGISTERED, S.ACCEPTED}), S.FORWARDED, LEADERSHIP,
          style="secondary"),
 ])
-def do_forward_case(user, case, *, expected_version, organ="", reason="", at=None):
+def do_forward_case(user, case, *, organ="", reason="", at=None):
     """转送 to the organ that owns the matter outside this centre."""
     organ = required(organ, _("请填写转送的机关或单位"), "organ")
     return perform(
-        case, "forward", user, expected_version=expected_version, at=at,
+        case, user, at=at,
         summary=_("转送%(organ)s") % {"organ": organ}, note=reason, data={"organ": organ},
         changes={"closed_at": at or timezone.now()},
     )
@@ -121,7 +121,7 @@ class AssignForm(StepForm):
     Move(gettext_lazy("指派调解"), frozenset({DISPUTE}), frozenset({S.ACCEPTED, S.ASSIGNED, S.MEDIATING}), S.ASSIGNED,
          LEADERSHIP),
 ])
-def do_assign_case(user, case, *, expected_version, unit=None, co_units=(), note="", at=None):
+def do_assign_case(user, case, *, unit=None, co_units=(), note="", at=None):
     """交办 to a lead unit (and co-handling units); the case waits for the lead unit to sign for it (首办负责)."""
     if unit is None:
         raise ActionError(_("请选择承办单位"), field="unit")
@@ -142,7 +142,7 @@ def do_assign_case(user, case, *, expected_version, unit=None, co_units=(), note
         case.co_units.set(co_units)
 
     return perform(
-        case, "assign", user, expected_version=expected_version, at=at, summary=summary, note=note,
+        case, user, at=at, summary=summary, note=note,
         data={"unit": unit.pk, "co_units": [u.pk for u in co_units]}, changes={"pending_unit": unit},
         extra=set_co_units,
     )
@@ -158,11 +158,11 @@ class SignForForm(StepForm):
     Move(gettext_lazy("签收"), frozenset({DISPUTE}), frozenset({S.ASSIGNED}), S.MEDIATING,
          unit_roles=UNIT_WORKERS, unit_scope="pending"),
 ])
-def do_sign_for_case(user, case, *, expected_version, at=None):
+def do_sign_for_case(user, case, *, at=None):
     """签收: the unit handed the case takes it over; the person signing becomes its handler (承办人)."""
     unit = case.pending_unit
     return perform(
-        case, "sign_for", user, expected_version=expected_version, at=at,
+        case, user, at=at,
         summary=_("%(unit)s签收，承办人%(who)s") % {"unit": unit.name, "who": user.display_name},
         data={"unit": unit.pk}, changes={"responsible_unit": unit, "pending_unit": None, "handler": user},
     )
@@ -179,7 +179,7 @@ class ReturnForm(StepForm):
     Move(gettext_lazy("退回"), BOTH, frozenset({S.IN_HANDLING, S.MEDIATING}), S.ACCEPTED, unit_roles=UNIT_WORKERS,
          style="danger"),
 ])
-def do_return_case(user, case, *, expected_version, reason="", at=None):
+def do_return_case(user, case, *, reason="", at=None):
     """退回 with a reason: the case goes back to the centre to be assigned again. Never "not ours, closed"."""
     reason = required(reason, _("请填写退回理由"), "reason")
     unit = case.pending_unit if case.status == Status.ASSIGNED else case.responsible_unit
@@ -188,7 +188,7 @@ def do_return_case(user, case, *, expected_version, reason="", at=None):
         case.co_units.clear()
 
     return perform(
-        case, "return_case", user, expected_version=expected_version, at=at,
+        case, user, at=at,
         summary=_("%(unit)s退回：%(reason)s") % {"unit": unit.name, "reason": reason}, note=reason,
         data={"unit": unit.pk}, changes={"pending_unit": None, "responsible_unit": None, "handler": None},
         extra=clear_co_units,

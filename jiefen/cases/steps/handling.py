@@ -15,6 +15,7 @@ from .. import deadlines, uploads
 from ..errors import ActionError
 from ..models import Case, Document, Recusal, ReplyOutcome, Status
 from ..uploads import size_text
+from . import registry
 from .base import OPEN_WORK, DateInput, MultipleFileField, StepForm, date_not_future, required
 from .perform import perform
 from .registry import Move, step
@@ -60,7 +61,7 @@ def do_recuse(user, case, *, person=None, reason="", at=None):
         Recusal.objects.create(case=case, user=person, reason=reason, declared_by=user, declared_at=event.at)
 
     return perform(
-        case, "recuse", user, expected_version=None, at=at,
+        case, user, at=at,
         summary=_("%(who)s回避本案") % {"who": person.display_name}, note=reason, data={"person": person.pk},
         changes=changes, extra=add_recusal,
     )
@@ -76,7 +77,7 @@ class NoteForm(StepForm):
 ])
 def do_add_note(user, case, *, text="", at=None):
     text = required(text, _("请填写办理情况"), "text")
-    return perform(case, "note", user, expected_version=None, at=at, summary=_("办理记录"), note=text)
+    return perform(case, user, at=at, summary=_("办理记录"), note=text)
 
 
 class DocumentForm(StepForm):
@@ -122,7 +123,7 @@ def do_add_document(user, case, *, title="", files=(), file=None, at=None):
 
     try:
         return perform(
-            case, "document", user, expected_version=None, at=at, summary=_("上传材料：%(t)s") % {"t": title},
+            case, user, at=at, summary=_("上传材料：%(t)s") % {"t": title},
             extra=save_documents,
         )
     except BaseException:
@@ -160,7 +161,7 @@ class ExtendForm(StepForm):
     Move(gettext_lazy("延长办理期限"), frozenset({PETITION}), frozenset({S.IN_HANDLING}), None, LEADERSHIP,
          unit_roles=authz.HANDLERS, style="secondary"),
 ])
-def do_extend_deadline(user, case, *, expected_version, days=0, reason="", approver=None, at=None):
+def do_extend_deadline(user, case, *, days=0, reason="", approver=None, at=None):
     """延长办理期限: at most 30 days in all, approved by the unit head or a centre leader, reason told."""
     reason = required(reason, _("请填写延期理由（将告知信访人）"), "reason")
     room = deadlines.extension_room(case)
@@ -178,7 +179,7 @@ def do_extend_deadline(user, case, *, expected_version, days=0, reason="", appro
         event.save(update_fields=["data"])
 
     return perform(
-        case, "extend", user, expected_version=expected_version, at=at,
+        case, user, at=at,
         summary=_("延长办理期限%(n)s日，理由：%(r)s") % {"n": days, "r": reason}, note=reason, extra=add_extension,
     )
 
@@ -189,7 +190,7 @@ class WrittenDecisionForm(StepForm):
     content = forms.CharField(label=gettext_lazy("意见正文"), widget=forms.Textarea(attrs={"rows": 5}))
 
 
-def written_decision(user, case, action, *, expected_version, outcome, served_on, content, summary_prefix,
+def written_decision(user, case, *, outcome, served_on, content, summary_prefix,
                      changes=None, at=None):
     """A written decision served on the petitioner (处理意见书, 复查意见, 复核意见), with its service date."""
     if outcome not in ReplyOutcome.values:
@@ -201,7 +202,7 @@ def written_decision(user, case, action, *, expected_version, outcome, served_on
     # The decision answers a request: it cannot be served before the clock it stops started (the request date).
     # A clock paused for a hearing counts too: a re-review decision may be served while it is paused.
     for running in case.deadlines.select_related("rule").filter(state__in=["running", "paused"]):
-        if action in running.rule.events("stop_events") and served_on < running.started_on:
+        if registry.taking().action in running.rule.events("stop_events") and served_on < running.started_on:
             raise ActionError(
                 _("送达日期不能早于%(rule)s的起算日 %(day)s") % {"rule": running.rule.name, "day": running.started_on},
                 field="served_on",
@@ -209,9 +210,7 @@ def written_decision(user, case, action, *, expected_version, outcome, served_on
     label = ReplyOutcome(outcome).label
     return perform(
         case,
-        action,
         user,
-        expected_version=expected_version,
         at=at,
         summary=_("%(prefix)s：%(outcome)s，%(day)s送达")
         % {"prefix": summary_prefix, "outcome": label, "day": served_on},
@@ -225,9 +224,9 @@ def written_decision(user, case, action, *, expected_version, outcome, served_on
     Move(gettext_lazy("出具处理意见"), frozenset({PETITION}), frozenset({S.IN_HANDLING}), S.REPLIED, LEADERSHIP,
          unit_roles=authz.HANDLERS),
 ])
-def do_reply_case(user, case, *, expected_version, outcome="", served_on=None, content="", at=None):
+def do_reply_case(user, case, *, outcome="", served_on=None, content="", at=None):
     """Serve the written reply (处理意见书): 支持 / 解释说明 / 不予支持, with its service date."""
     return written_decision(
-        user, case, "reply", expected_version=expected_version, at=at, outcome=outcome, served_on=served_on,
+        user, case, at=at, outcome=outcome, served_on=served_on,
         content=content, summary_prefix=_("出具处理意见书"),
     )

@@ -61,7 +61,7 @@ def do_record_mediation_session(user, case, *, held_on=None, place="", mediators
     mediators = (mediators or "").strip()
     names = [v.name for v in visitors] + [n for n in _split_names(mediators) if n not in {v.name for v in visitors}]
     return perform(
-        case, "mediation_session", user, expected_version=None, at=at,
+        case, user, at=at,
         summary=_("%(day)s在%(place)s调解") % {"day": held_on, "place": place or _("调解室")},
         note=minutes, data={
             "held_on": held_on.isoformat(), "place": place, "mediators": "、".join(names),
@@ -109,7 +109,7 @@ class AgreementForm(StepForm):
         ),
     ],
 )
-def do_record_agreement(user, case, *, expected_version, terms="", signed_on=None, facts="", performance="",
+def do_record_agreement(user, case, *, terms="", signed_on=None, facts="", performance="",
                         mediators="", at=None):
     """达成调解协议 (调解协议书): the dispute's facts, the terms, how and by when they are performed (履行方式、时限,
     人民调解法 第二十九条), the signing date and the mediators (default: those of the sessions)."""
@@ -121,7 +121,7 @@ def do_record_agreement(user, case, *, expected_version, terms="", signed_on=Non
     facts = (facts or "").strip() or case.facts or case.request
     mediators = (mediators or "").strip() or session_mediators(case)
     return perform(
-        case, "agree", user, expected_version=expected_version, at=at, summary=_("达成调解协议"),
+        case, user, at=at, summary=_("达成调解协议"),
         data={
             "terms": terms, "signed_on": signed_on.isoformat(), "facts": facts,
             "performance": (performance or "").strip(), "mediators": mediators,
@@ -138,10 +138,10 @@ class MediationFailureForm(StepForm):
     Move(gettext_lazy("调解不成"), DISPUTE, frozenset({S.MEDIATING}), S.MEDIATION_FAILED, LEADERSHIP,
          unit_roles=UNIT_WORKERS, style="danger"),
 ])
-def do_record_mediation_failure(user, case, *, expected_version, reason="", at=None):
+def do_record_mediation_failure(user, case, *, reason="", at=None):
     reason = required(reason, _("请填写调解不成的原因"), "reason")
     return perform(
-        case, "mediation_failed", user, expected_version=expected_version, at=at, summary=_("调解不成"), note=reason
+        case, user, at=at, summary=_("调解不成"), note=reason
     )
 
 
@@ -154,13 +154,13 @@ class ReferForm(StepForm):
     Move(gettext_lazy("导入诉讼、仲裁等途径"), DISPUTE, frozenset({S.MEDIATION_FAILED}), S.REFERRED, LEADERSHIP,
          unit_roles=UNIT_WORKERS),
 ])
-def do_refer_case(user, case, *, expected_version, route="", guidance="", at=None):
+def do_refer_case(user, case, *, route="", guidance="", at=None):
     """导入诉讼、仲裁、行政复议等法定途径, with the guidance given to the parties."""
     if route not in REFERRAL_ROUTES:
         raise ActionError(_("请选择导入的法定途径"), field="route")
     guidance = required(guidance, _("请填写对当事人的引导说明"), "guidance")
     return perform(
-        case, "refer", user, expected_version=expected_version, at=at,
+        case, user, at=at,
         summary=_("引导通过%(route)s解决") % {"route": REFERRAL_ROUTES[route]}, note=guidance, data={"route": route},
     )
 
@@ -199,7 +199,7 @@ def do_follow_up_agreement(user, case, *, result="", checked_on=None, note="", a
     if result != "kept" and not note:
         raise ActionError(_("部分履行或未履行的，请写明未履行的内容和下一步措施"), field="note")
     return perform(
-        case, "agreement_follow_up", user, expected_version=None, at=at,
+        case, user, at=at,
         summary=_("协议履行回访：%(r)s") % {"r": FOLLOW_UP_RESULTS[result]}, note=note,
         data={"result": result, "checked_on": checked_on.isoformat()},
     )

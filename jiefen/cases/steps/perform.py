@@ -43,21 +43,18 @@ def write_event(case, kind, user, *, at, summary, from_status="", note="", data=
     )
 
 
-def perform(
-    case, action, user, *, expected_version, summary, changes=None, note="", data=None, clock_date=None, extra=None,
-    at=None,
-):
-    """Take step `action` on `case`: compare-and-swap the version, write one event and one audit record.
+def perform(case, user, *, summary, changes=None, note="", data=None, clock_date=None, extra=None, at=None):
+    """Take the step whose action is running (registry.taking()) on `case`: compare-and-swap the version, write one
+    event and one audit record.
 
-    Called by the step's action (jiefen.cases.steps), which has already checked the step once (state, role,
-    guards). `changes` are Case fields to set; `clock_date` is the date the step's clocks count from (a service
-    date, a request date), default the day of `at`; `extra` is called with (case, event) inside the transaction
-    for the step's own rows; `at` is when the step happened, default now (earlier only when entering records
-    after the fact, e.g. from a paper ledger). Must be called inside transaction.atomic.
+    The step's action has already checked it once (state, role, guards) and kept the version the person saw.
+    `changes` are Case fields to set; `clock_date` is the date the step's clocks count from (a service date, a
+    request date), default the day of `at`; `extra` is called with (case, event) inside the transaction for the
+    step's own rows; `at` is when the step happened, default now (earlier only when entering records after the
+    fact, e.g. from a paper ledger). Runs inside the action's transaction.
     """
-    t = registry.find(action, case.kind, case.status)
-    if t is None:  # the step's action checked it; only a change inside this very transaction gets here
-        raise CaseChanged()
+    taking = registry.taking()
+    t, expected_version, action = taking.transition, taking.expected_version, taking.action
     registry.run_checks(case, action)
     entered_later = at is not None
     at = _check_time(case, at, clock_date)

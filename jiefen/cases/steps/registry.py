@@ -12,6 +12,7 @@ and the action agree.
 
 import functools
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -133,12 +134,36 @@ def register(new: Step) -> Step:
     return new
 
 
+@dataclass(frozen=True)
+class Taking:
+    """The step being taken right now, once checked: its row of the table and the version the person saw."""
+
+    transition: Transition
+    expected_version: int | None
+
+    @property
+    def action(self):
+        return self.transition.action
+
+
+_taking: ContextVar[Taking | None] = ContextVar("jiefen_step_taking", default=None)
+
+
+def taking():
+    """The step whose action is running (set by `step`; read by steps.perform and the shared helpers)."""
+    current = _taking.get()
+    if current is None:
+        raise RuntimeError("perform() is called only from a step's action (see registry.step)")
+    return current
+
+
 def step(code, *, moves, form, versioned=True, public=True, guards=(), section="", api=True):
     """Declare the decorated function as the action of step `code`, and register the step.
 
     The action runs in one transaction. Before any of its fields are judged (a refused user learns nothing about
-    the form), the version the person saw is compared (stale: CaseChanged), then the step is checked once
-    (`check`: state, role, guards). `expected_version` is taken by every step and passed on only to versioned ones.
+    the form), the version the person saw is compared (stale: CaseChanged) and the step is checked once
+    (`check`: state, role, guards). Every action takes `expected_version`; it is kept with the step being taken,
+    and `perform` swaps it for the next one when the step moves the version. The action itself names neither.
     """
 
     def decorate(func):
@@ -147,13 +172,13 @@ def step(code, *, moves, form, versioned=True, public=True, guards=(), section="
             with transaction.atomic():
                 if expected_version is not None and int(expected_version) != case.version:
                     raise CaseChanged()  # someone acted since this person loaded the page
-                declared = check(user, case, code)
-                if declared.step.versioned:
-                    kwargs["expected_version"] = expected_version
-                result = func(user, case, *args, **kwargs)
-                return result
+                token = _taking.set(Taking(check(user, case, code), expected_version))
+                try:
+                    return func(user, case, *args, **kwargs)
+                finally:
+                    _taking.reset(token)
 
-        action.step_code = code
+        action.step_code = code  # type: ignore[attr-defined]
         register(Step(
             code=code, moves=tuple(moves), form=form, action=action, versioned=versioned, public=public,
             guards=list(guards), section=section, api=api,

@@ -39,7 +39,7 @@ def _window_open(window_code):
     return guard
 
 
-def _request_within_window(user, case, action, window_code, *, expected_version, requested_on, summary, at=None):
+def _request_within_window(user, case, window_code, *, requested_on, summary, at=None):
     date_not_future(requested_on, _("申请日期"), "requested_on")
     window = _window(case, window_code)
     if requested_on < window.started_on:
@@ -51,7 +51,7 @@ def _request_within_window(user, case, action, window_code, *, expected_version,
             field="requested_on",
         )
     return perform(
-        case, action, user, expected_version=expected_version, at=at, summary=summary,
+        case, user, at=at, summary=summary,
         data={"requested_on": requested_on.isoformat()}, changes={"closed_at": None}, clock_date=requested_on,
     )
 
@@ -60,10 +60,10 @@ def _request_within_window(user, case, action, window_code, *, expected_version,
     Move(gettext_lazy("登记复查申请"), PETITION, frozenset({S.REPLIED, S.CLOSED}), S.REVIEW_REQUESTED, DESK,
          style="secondary"),
 ])
-def do_request_review(user, case, *, expected_version, requested_on=None, at=None):
+def do_request_review(user, case, *, requested_on=None, at=None):
     """复查申请: within 30 days of service of the written reply."""
     return _request_within_window(
-        user, case, "request_review", "review_window", expected_version=expected_version, at=at,
+        user, case, "review_window", at=at,
         requested_on=requested_on, summary=_("信访人请求复查"),
     )
 
@@ -71,9 +71,9 @@ def do_request_review(user, case, *, expected_version, requested_on=None, at=Non
 @step("decide_review", form=WrittenDecisionForm, moves=[
     Move(gettext_lazy("登记复查意见"), PETITION, frozenset({S.REVIEW_REQUESTED}), S.REVIEW_DECIDED, LEADERSHIP),
 ])
-def do_decide_review(user, case, *, expected_version, outcome="", served_on=None, content="", at=None):
+def do_decide_review(user, case, *, outcome="", served_on=None, content="", at=None):
     return written_decision(
-        user, case, "decide_review", expected_version=expected_version, at=at, outcome=outcome, served_on=served_on,
+        user, case, at=at, outcome=outcome, served_on=served_on,
         content=content, summary_prefix=_("复查意见"),
     )
 
@@ -82,10 +82,10 @@ def do_decide_review(user, case, *, expected_version, outcome="", served_on=None
     Move(gettext_lazy("登记复核申请"), PETITION, frozenset({S.REVIEW_DECIDED, S.CLOSED}), S.REREVIEW_REQUESTED, DESK,
          style="secondary"),
 ])
-def do_request_rereview(user, case, *, expected_version, requested_on=None, at=None):
+def do_request_rereview(user, case, *, requested_on=None, at=None):
     """复核申请: within 30 days of service of the review decision."""
     return _request_within_window(
-        user, case, "request_rereview", "rereview_window", expected_version=expected_version, at=at,
+        user, case, "rereview_window", at=at,
         requested_on=requested_on, summary=_("信访人请求复核"),
     )
 
@@ -111,7 +111,7 @@ def hearing_running(case):
 @step("start_hearing", form=HearingForm, guards=[no_hearing_running], moves=[
     Move(gettext_lazy("举行听证"), PETITION, frozenset({S.REREVIEW_REQUESTED}), None, LEADERSHIP, style="secondary"),
 ])
-def do_start_hearing(user, case, *, expected_version, on_date=None, at=None):
+def do_start_hearing(user, case, *, on_date=None, at=None):
     """听证: the re-review clock stops while the hearing runs (the rule's pause events, jiefen.clocks)."""
     on_date = date_not_future(on_date or timezone.localdate(at), _("听证日期"), "on_date")
     # A clock cannot be paused before it started (the re-review request date).
@@ -122,7 +122,7 @@ def do_start_hearing(user, case, *, expected_version, on_date=None, at=None):
                 field="on_date",
             )
     return perform(
-        case, "start_hearing", user, expected_version=expected_version, at=at, summary=_("举行听证，复核期限中止计算"),
+        case, user, at=at, summary=_("举行听证，复核期限中止计算"),
         clock_date=on_date,
     )
 
@@ -130,14 +130,14 @@ def do_start_hearing(user, case, *, expected_version, on_date=None, at=None):
 @step("end_hearing", form=HearingForm, guards=[hearing_running], moves=[
     Move(gettext_lazy("听证结束"), PETITION, frozenset({S.REREVIEW_REQUESTED}), None, LEADERSHIP, style="secondary"),
 ])
-def do_end_hearing(user, case, *, expected_version, on_date=None, at=None):
+def do_end_hearing(user, case, *, on_date=None, at=None):
     on_date = date_not_future(on_date or timezone.localdate(at), _("听证结束日期"), "on_date")
     paused = _hearing(case)
     # The paused days are added back to the period: ending before the start would shorten it instead.
     if on_date < paused.paused_on:
         raise ActionError(_("听证结束日期不能早于听证开始日期 %(day)s") % {"day": paused.paused_on}, field="on_date")
     return perform(
-        case, "end_hearing", user, expected_version=expected_version, at=at, summary=_("听证结束，复核期限恢复计算"),
+        case, user, at=at, summary=_("听证结束，复核期限恢复计算"),
         clock_date=on_date,
     )
 
@@ -145,9 +145,9 @@ def do_end_hearing(user, case, *, expected_version, on_date=None, at=None):
 @step("decide_rereview", form=WrittenDecisionForm, moves=[
     Move(gettext_lazy("登记复核意见（终结）"), PETITION, frozenset({S.REREVIEW_REQUESTED}), S.FINAL, LEADERSHIP),
 ])
-def do_decide_rereview(user, case, *, expected_version, outcome="", served_on=None, content="", at=None):
+def do_decide_rereview(user, case, *, outcome="", served_on=None, content="", at=None):
     """复核意见: the matter is final (终结); the same facts and reasons are not accepted again."""
     return written_decision(
-        user, case, "decide_rereview", expected_version=expected_version, at=at, outcome=outcome, served_on=served_on,
+        user, case, at=at, outcome=outcome, served_on=served_on,
         content=content, summary_prefix=_("复核意见（终结）"), changes={"closed_at": at or timezone.now()},
     )
