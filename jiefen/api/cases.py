@@ -288,7 +288,7 @@ class FormInvalid(ActionError):
 def reference(request):
     need(request, Scope.READ)
     user = request.auth.user
-    township = user.unit.township if user.unit_id else None
+    township = authz.scope_of(user).centre
     villages = (
         Unit.objects.filter(path__startswith=township.path, kind=Unit.Kind.VILLAGE).order_by("sort", "name")
         if township else Unit.objects.none()

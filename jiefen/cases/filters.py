@@ -16,6 +16,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jiefen.org import authz
 from jiefen.org.models import Unit
 
 from .models import SATISFACTION, Case, Category, Channel, Contact, Deadline, Event, Status, StatusGroup
@@ -167,7 +168,7 @@ class CaseFilter(django_filters.FilterSet):
         if not hasattr(self, "_form"):
             form = super().form
             user = self.user
-            township = user.unit.township if user.unit_id else None
+            township = authz.scope_of(user).centre
             if township is not None:
                 del form.fields["centre"]
                 form.fields["village"].queryset = Unit.objects.filter(

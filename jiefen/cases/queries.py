@@ -7,6 +7,8 @@ from django.db.models import Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
+from jiefen.org import authz
+
 from . import search
 from .access import cases_for
 from .filters import CaseFilter
@@ -39,7 +41,7 @@ def case_list(user, *, q="", sort="received", **filters):
         if qs.filter(number=q).exists():  # a case number: that case (its unique index)
             qs = qs.filter(number=q)
         else:
-            township = user.unit.township if user.unit_id else None
+            township = authz.scope_of(user).centre
             found = search.matching_ids_sql(q, centre_id=township.pk if township else None)
             if found and search.is_common(*found):
                 common_word = found  # applied below, differently for the count and for the page
@@ -49,7 +51,7 @@ def case_list(user, *, q="", sort="received", **filters):
                 qs = qs.filter(Q(request__contains=q) | Q(facts__contains=q))
     qs = CaseFilter(user=user).narrow(qs, filters)
     order = SORTS.get(sort, "-received_at")
-    many_centres = not (user.unit_id and user.unit.township)
+    many_centres = authz.scope_of(user).centre is None
     qs = page_qs = qs.order_by(order, "-id")
     if common_word:
         # A word in thousands of cases: SQLite would fetch every match and sort them. Hiding the id from the

@@ -141,7 +141,7 @@ def extension_approvers(case):
 
 
 def _may_approve_extension(approver, case):
-    if authz.in_roles(approver, LEADERSHIP) and approver.unit_id and approver.unit.township == case.centre:
+    if authz.in_roles(approver, LEADERSHIP) and authz.scope_of(approver).centre == case.centre:
         return True
     return approver.is_unit_head and approver.unit_id == case.responsible_unit_id
 

@@ -242,7 +242,10 @@ def role_may(user, case, t):
         return True
     if authz.in_roles(user, t.unit_roles) and user.unit_id:
         # A grid's mediator works for the village the grid belongs to: cases are assigned to villages, not grids.
-        unit = (user.unit.village or user.unit) if authz.in_roles(user, authz.MEDIATORS) else user.unit
+        scope = authz.scope_of(user)
+        unit = scope.village or scope.unit
+        if unit is None:
+            return False
         return any(u.path.startswith(unit.path) for u in _units_for(case, t.unit_scope))
     return False
 
