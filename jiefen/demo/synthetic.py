@@ -24,7 +24,18 @@ from django.utils import timezone
 
 from jiefen.cases import search
 from jiefen.cases.actions.intake import QUERY_CODE_ALPHABET
-from jiefen.cases.models import Case, CaseSequence, Category, Contact, Deadline, Event, LegalClass, Party, Status
+from jiefen.cases.models import (
+    Case,
+    CaseSequence,
+    Category,
+    Contact,
+    Deadline,
+    Event,
+    LegalClass,
+    Party,
+    Status,
+    StatusGroup,
+)
 from jiefen.cases.personal import encrypt
 from jiefen.clocks.calendar import WorkCalendar, compute_due
 from jiefen.clocks.models import ClockRule
@@ -346,7 +357,7 @@ def is_loaded():
     return Unit.objects.filter(code=COUNTY_CODE).exists()
 
 
-CLOSED = frozenset({Status.CLOSED, Status.FINAL, Status.NOT_ACCEPTED, Status.FORWARDED})
+CLOSED = frozenset(StatusGroup.COUNTED_AS_DONE)  # closed_at is set for these
 PRIVATE_EVENTS = frozenset({"note", "contact", "mediation_session"})
 UNIT_STEPS = frozenset({"reply", "close", "agree", "mediation_failed", "refer", "note", "mediation_session"})
 CHANNEL_LABELS = {"visit": "来访", "call": "来电", "letter": "来信", "online": "网上", "fax": "传真",

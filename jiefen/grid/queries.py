@@ -303,6 +303,7 @@ def visitors(user, *, kind=None, q=""):
         rows = rows.filter(kind=kind)
     if q:
         rows = rows.filter(Q(name__contains=q) | Q(specialities__contains=q))
-    open_disputes = Count("disputes", filter=~Q(disputes__case__status=Status.CLOSED))
+    # 在办纠纷: still open (StatusGroup.OPEN); a dispute not accepted or closed is no longer on the visitor's hands.
+    open_disputes = Count("disputes", filter=Q(disputes__case__status__in=StatusGroup.OPEN))
     return rows.annotate(open_disputes=open_disputes).order_by("-active", "kind", "name", "id")
 
