@@ -8,6 +8,7 @@ import pytest
 from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
 from jiefen.audit.models import AuditRecord
@@ -33,7 +34,7 @@ LEDGER_HEADER = [
     "纠纷简要情况",
     "责任调解员",
 ]
-TODAY = dt.date.today()
+TODAY = timezone.localdate()
 DAY = TODAY - dt.timedelta(days=3)
 
 

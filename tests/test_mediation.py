@@ -6,6 +6,7 @@ import io
 import re
 
 import pytest
+from django.utils import timezone
 from pypdf import PdfReader
 
 from jiefen.audit.models import AuditRecord
@@ -27,7 +28,7 @@ from jiefen.grid.models import Visitor
 
 from .factories import VALID_IDS, register
 
-TODAY = dt.date.today()
+TODAY = timezone.localdate()
 TERMS = "李小河于本月底前拆除越界院墙一米，并赔偿陈大山青苗损失八百元。"
 PERFORMANCE = "李小河于2026年12月31日前一次性支付，现金交付，陈大山出具收条。"
 

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from jiefen.api.tokens import do_create_api_token
+from jiefen.cases.errors import ActionError
 from jiefen.cases.models import Case, Status
 from jiefen.cases.steps import (
     do_accept_case,
@@ -118,7 +119,7 @@ def accepted_by_actions(user, number):
                 raise RolledBack
         except registry.StepRefused:
             continue
-        except Exception:  # noqa: BLE001 (a missing field, a bad value or success: the step itself was allowed)
+        except (ActionError, RolledBack):  # a missing or bad field, or done: the step itself was allowed
             accepted.add(declared.code)
     return accepted
 

@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from jiefen.audit.models import AuditRecord
 from jiefen.cases.models import Case, Category, Contact, LegalClass, Party, Status
@@ -180,7 +181,7 @@ def test_a_handler_is_told_they_may_not_accept(client, org, people):
     login(client, people["handler"])
     response = client.post(reverse("case_act", args=[case.number, "reply"]), {
         "reply-expected_version": case.version, "reply-outcome": "support",
-        "reply-served_on": (dt.date.today() + dt.timedelta(days=3)).isoformat(), "reply-content": "支持",
+        "reply-served_on": (timezone.localdate() + dt.timedelta(days=3)).isoformat(), "reply-content": "支持",
     })
     assert response.status_code == 400 and "不能晚于今天" in response.content.decode()
     assert Case.objects.get(pk=case.pk).status == Status.IN_HANDLING
@@ -215,7 +216,7 @@ def test_the_list_searches_two_character_words_and_filters(client, org, people):
 
 def test_the_list_flags_overdue_cases(client, org, people):
     case = register(people["clerk"], village=org["village_a"])
-    Case.objects.filter(pk=case.pk).update(next_due_on=dt.date.today() - dt.timedelta(days=1))
+    Case.objects.filter(pk=case.pk).update(next_due_on=timezone.localdate() - dt.timedelta(days=1))
     body = login(client, people["clerk"]).get(reverse("case_list") + "?flag=overdue").content.decode()
     assert case.number in body and "超期" in body
 

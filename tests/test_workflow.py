@@ -3,6 +3,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.utils import timezone
 
 from jiefen.audit.models import AuditRecord
 from jiefen.cases import actions, steps
@@ -30,7 +31,7 @@ def test_a_petition_goes_from_desk_to_closure(org, people):
     do_sign_for_case(people["handler"], case, expected_version=case.version)
     steps.do_add_note(people["handler"], case, text="走访核实")
     do_reply_case(people["handler"], case, expected_version=case.version, outcome="support",
-                  served_on=dt.date.today(), content="支持其诉求")
+                  served_on=timezone.localdate(), content="支持其诉求")
     do_close_case(people["handler"], case, expected_version=case.version, resolved=True)
     case.refresh_from_db()
     assert case.status == Status.CLOSED and case.resolved is True
@@ -140,9 +141,9 @@ def test_a_grid_mediator_mediates_a_dispute_assigned_to_the_village(org, people)
     do_accept_case(people["leader"], case, expected_version=case.version)
     do_assign_case(people["leader"], case, expected_version=case.version, unit=org["village_a"])
     do_sign_for_case(people["handler"], case, expected_version=case.version)
-    do_record_mediation_session(people["mediator"], case, held_on=dt.date.today(), minutes="双方同意协商")
+    do_record_mediation_session(people["mediator"], case, held_on=timezone.localdate(), minutes="双方同意协商")
     do_record_agreement(people["mediator"], case, expected_version=case.version, terms="赔偿三千元",
-                        signed_on=dt.date.today())
+                        signed_on=timezone.localdate())
     assert Case.objects.get(pk=case.pk).status == Status.AGREED
 
 

@@ -16,8 +16,6 @@ from jiefen.org.models import Unit
 
 from .models import Case, LegalClass
 
-READ_ONLY_ROLES = authz.READ_ONLY  # kept for callers not yet moved to jiefen.org.authz
-
 
 def scope_q(user):
     """A filter on Case for everything `user` may see (authz.scope_of); matches nothing for a user without a unit."""

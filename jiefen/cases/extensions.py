@@ -27,7 +27,8 @@ case_change_hooks: list[CaseChangeHook] = []
 intake_defaults: list[Callable[..., dict]] = []
 
 # Sections of the case page: each is called with (user, case, steps) and returns (steps it leaves to the page,
-# {"template": ..., "context": ...} or None). jiefen.leadership shows 包案 and "1211" this way.
+# {"template": ..., "context": ..., "slot": ...} or None); slot "facts" puts it among the case's facts, else it is a
+# card of its own. jiefen.leadership shows 包案 and "1211" this way, jiefen.grid the dispute's ledger row.
 case_page_sections: list[Callable[..., tuple]] = []
 
 # Panels of the desk: each is called with (user) and returns {"template": ..., "context": ...} or None
@@ -37,6 +38,18 @@ desk_panels: list[Callable[..., dict | None]] = []
 # Routing proposal for a case: called with (case), returns an object with `unit`, `reason` and `forward`, or None
 # (jiefen.routing: 属地管理、分级负责). The first registered one answers.
 route_proposers: list[Callable[..., Any]] = []
+
+
+# Narrowings of the case list that only an app above the core can express, by name: each is called with
+# (queryset, value) and returns the narrowed queryset. The figures' drill-down links use them
+# (jiefen.grid: "ledger" with a (start, end) period of the ledger; jiefen.leadership: "hard" cases).
+case_narrowings: dict[str, Callable[[Any, Any], Any]] = {}
+
+
+def narrow(queryset, name, value):
+    """`queryset` narrowed by the app that registered `name`; nothing matches where no app did."""
+    narrowing = case_narrowings.get(name)
+    return narrowing(queryset, value) if narrowing else queryset.none()
 
 
 def propose_route(case):

@@ -10,7 +10,6 @@ import datetime as dt
 
 import django_filters
 from django import forms
-from django.apps import apps
 from django.conf import settings
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
@@ -19,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from jiefen.org import authz
 from jiefen.org.models import Unit
 
+from . import extensions
 from .models import SATISFACTION, Case, Category, Channel, Contact, Deadline, Event, Status, StatusGroup
 from .widgets import DateInput
 
@@ -246,13 +246,7 @@ class CaseFilter(django_filters.FilterSet):
         """Found in the period by the household visits: the disputes of jiefen.grid's ledger (台账)."""
         if (period := self._period(name)) is None:
             return queryset
-        start, end = period
-        ledger = apps.get_model("grid", "DisputeRecord").objects.all()  # looked up, not imported: grid is above
-        if start:
-            ledger = ledger.filter(found_on__gte=start)
-        if end:
-            ledger = ledger.filter(found_on__lte=end)
-        return queryset.filter(id__in=ledger.values("case_id"))
+        return extensions.narrow(queryset, "ledger", period)  # jiefen.grid's ledger, registered when it loads
 
     def filter_no_village(self, queryset, name, value):
         return queryset.filter(village__isnull=True) if value else queryset
@@ -277,5 +271,5 @@ class CaseFilter(django_filters.FilterSet):
         if value == "satisfied":
             return queryset.filter(satisfaction__in=SATISFIED)
         if value == "hard":
-            return queryset.filter(hard_case__isnull=False)  # jiefen.leadership's HardCase, by its relation's name
+            return extensions.narrow(queryset, "hard", True)  # jiefen.leadership's hard cases
         return queryset

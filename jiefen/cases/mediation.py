@@ -7,7 +7,7 @@ record of each step and nothing to keep in step with it.
 
 from django.utils.dateparse import parse_date
 
-from .models import Case, Event
+from .models import FOLLOW_UP_RESULTS, REFERRAL_ROUTES, Case, Event
 
 FOLLOW_UP = "agreement_follow_up"
 MEDIATION_STEPS = ("mediation_session", "agree", FOLLOW_UP, "mediation_failed", "refer")
@@ -17,7 +17,6 @@ def mediation_record(case, events):
     """The mediation section of the case page, from the timeline already loaded (`events`, oldest first)."""
     if case.kind != Case.Kind.DISPUTE:
         return None
-    from .models import FOLLOW_UP_RESULTS, REFERRAL_ROUTES
 
     record = {"sessions": [], "agreement": None, "follow_up": None, "follow_ups": 0, "failure": None, "referral": None}
     for e in events:

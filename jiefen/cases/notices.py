@@ -25,9 +25,9 @@ from weasyprint.urls import URLFetcher
 from jiefen.clocks.calendar import compute_due
 from jiefen.clocks.models import ClockRule
 
-from .models import Case, Channel, Deadline, Party, ReplyOutcome
+from .models import REFERRAL_ROUTES, Case, Channel, Deadline, Party, ReplyOutcome
 from .personal import mask_id_number, mask_phone
-from .steps import registry as transitions
+from .steps import registry
 
 # 版心 width (GB/T 9704: 156mm); the issuer line (发文机关标志) is sized to fit it.
 TYPE_AREA_WIDTH_MM = 156
@@ -104,7 +104,7 @@ def render_notice(case, kind):
     if event is None:
         raise NoticeUnavailable(
             _("本案尚无“%(step)s”的办理记录，不能出具%(title)s")
-            % {"step": transitions.label_for(notice.event, case.kind), "title": notice.title}
+            % {"step": registry.label_for(notice.event, case.kind), "title": notice.title}
         )
     context = _common_context(case)
     context.update(_KIND_CONTEXT[kind](case, event))
@@ -200,7 +200,6 @@ def _agreement_context(case, event):
 
 def _referral_context(case, event):
     """导入法定途径告知书: mediation failed; the lawful route and the guidance given to the parties."""
-    from .models import REFERRAL_ROUTES
 
     failed = case.events.filter(kind="mediation_failed", at__lte=event.at).order_by("-at", "-id").first()
     route = event.data.get("route", "")

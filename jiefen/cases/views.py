@@ -53,7 +53,7 @@ def desk(request):
             try:
                 case = do_register_case(request.user, intake)
             except ActionError as error:
-                form.add_error(None, error.message)
+                form.add_error(error.field if error.field in form.fields else None, error.message)
             else:
                 messages.success(
                     request, _("已登记，案件编号 %(n)s，查询码 %(c)s") % {"n": case.number, "c": case.query_code}

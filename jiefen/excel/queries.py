@@ -25,7 +25,7 @@ FOLLOW_UP = "agreement_follow_up"
 def jobs_for(user):
     """Import jobs of the user's township (the county's for the supervisor)."""
     scope = authz.scope_of(user)
-    if scope.county_wide:
+    if scope.county_read:
         return ImportJob.objects.filter(centre_id__in=list(scope.centre_ids))
     if scope.whole_centre:
         return ImportJob.objects.filter(centre=scope.centre)
@@ -54,7 +54,7 @@ def export_units(user, what):
     """
     scope = authz.scope_of(user)
     kinds = [Unit.Kind.COUNTY, Unit.Kind.TOWNSHIP, Unit.Kind.VILLAGE] + ([Unit.Kind.GRID] if what == "visits" else [])
-    if scope.county_wide:
+    if scope.county_read:
         base = [scope.unit] + sorted(scope.centres, key=lambda centre: centre.path)
     elif scope.whole_centre:
         base = [scope.centre]
@@ -64,7 +64,7 @@ def export_units(user, what):
         base = [scope.village] if scope.village else []
     else:
         return []
-    if scope.county_wide:
+    if scope.county_read:
         # A county's hundreds of villages make no usable select: the county and its townships (a village or grid
         # can still be asked for by id, see export_unit).
         return base
@@ -85,7 +85,7 @@ def export_unit(user, what, unit_id):
         if str(unit.pk) == str(unit_id):
             return unit
     scope = authz.scope_of(user)
-    if scope.county_wide:
+    if scope.county_read:
         # A county's villages are not all listed in the form, but the county supervisor may export any of them.
         found = Unit.objects.filter(pk=unit_id if str(unit_id).isdigit() else None, path__startswith=scope.unit.path,
                                     kind__in=[Unit.Kind.VILLAGE, Unit.Kind.GRID]).first()

@@ -37,7 +37,7 @@ def units_q(user, prefix=""):
         return Q(**{f"{prefix}village": scope.village}) if scope.village else Q(pk__in=[])
     if scope.whole_centre:
         return Q(**{f"{prefix}centre": scope.centre})
-    if scope.county_wide:
+    if scope.county_read:
         return Q(**{f"{prefix}centre_id__in": list(scope.centre_ids)})
     return Q(pk__in=[])
 
@@ -49,7 +49,7 @@ def _area(scope):
         return scope.grid or scope.village
     if scope.whole_centre:
         return scope.centre
-    if scope.county_wide:
+    if scope.county_read:
         return scope.unit
     return None
 
@@ -84,7 +84,7 @@ def visits_for(user):
 def visitors_for(user):
     """The register of visitors and mediators: the centre's (the county's for the supervisor)."""
     scope = _scope(user)
-    if scope.county_wide:
+    if scope.county_read:
         return Visitor.objects.filter(centre_id__in=list(scope.centre_ids))
     return Visitor.objects.filter(centre=scope.centre) if scope.centre else Visitor.objects.none()
 
@@ -100,7 +100,7 @@ def ledger_for(user):
 
 def campaigns_for(user):
     scope = _scope(user)
-    if scope.county_wide:
+    if scope.county_read:
         return Campaign.objects.filter(centre_id__in=list(scope.centre_ids))
     if scope.centre is None:
         return Campaign.objects.none()

@@ -13,7 +13,7 @@ from .models import LeaderVisit
 def visits_for(user):
     """The leaders' visits `user` may see: their centre's, or for a county supervisor, the county's."""
     scope = authz.scope_of(user)
-    if scope.county_wide:
+    if scope.county_read:
         return LeaderVisit.objects.filter(centre_id__in=list(scope.centre_ids))
     if scope.whole_centre:
         return LeaderVisit.objects.filter(centre=scope.centre)

@@ -1,6 +1,11 @@
 from django.apps import AppConfig
 
 
+def hard_cases(queryset, value):
+    """The cases designated 疑难积案 ("1211"): a figure's drill-down."""
+    return queryset.filter(hard_case__isnull=False) if value else queryset
+
+
 class Config(AppConfig):
     name = "jiefen.leadership"
     label = "leadership"
@@ -13,3 +18,4 @@ class Config(AppConfig):
 
         steps.register_checks()
         extensions.register_once(extensions.case_page_sections, queries.case_section)
+        extensions.case_narrowings["hard"] = hard_cases

@@ -108,17 +108,21 @@ def centre_overview(user):
     )
 
 
+# The case page's 包案与化解 section: the steps declared for it (steps.py) are shown there, not in the 办理 panel.
+SECTION = "leadership"
+
+
 def case_section(user, case, steps):
     """The 包案与化解 section of the case page (registered in apps.py as a section of the core's case page).
 
     `steps` are the page's available steps ({"t", "form", "open"}); the section takes those declared for it
-    (steps.SECTION): their guards already left out what makes no sense now (the parts of a hard case before it is
+    (SECTION): their guards already left out what makes no sense now (the parts of a hard case before it is
     one, removing an owner when there is none).
     """
     owners = list(CaseOwner.objects.filter(case=case).select_related("leader", "assigned_by"))
     found = assessment(case)
     hard_case = found.hard_case if found else None
-    mine = {s["t"].action: s for s in steps if s["t"].section == "leadership"}
+    mine = {s["t"].action: s for s in steps if s["t"].section == SECTION}
     section = {
         "owners": owners,
         "hard_case": hard_case,
@@ -130,7 +134,7 @@ def case_section(user, case, steps):
     if hard_case is not None:
         section["task_force"] = list(hard_case.task_force.select_related("user__unit"))
         section["measures"] = list(hard_case.measures.select_related("person"))
-    rest = [s for s in steps if s["t"].section != "leadership"]
+    rest = [s for s in steps if s["t"].section != SECTION]
     return rest, {"template": "leadership/_case_section.html", "context": section}
 
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from jiefen.cases import uploads
 from jiefen.cases.errors import ActionError
 from jiefen.cases.models import Case, Document, StatusGroup
-from jiefen.cases.steps.base import DateInput, StepForm
+from jiefen.cases.steps.base import DateInput, StepForm, required
 from jiefen.cases.steps.perform import perform
 from jiefen.cases.steps.registry import Move, add_check, step
 from jiefen.org import authz
@@ -23,12 +23,11 @@ from jiefen.org.authz import DESK, LEADERSHIP, UNIT_WORKERS
 from jiefen.org.models import User
 
 from .models import CaseOwner, DossierItem, DossierRequirement, HardCase, StabilisationMeasure, TaskForceMember
-from .queries import leaders_of, staff_of
+from .queries import SECTION, leaders_of, staff_of
 from .rules import hard_case_of, missing_parts
 
 BOTH = frozenset(Case.Kind)
 OPEN = frozenset(StatusGroup.OPEN)
-SECTION = "leadership"  # shown in the 包案与化解 section of the case page (queries.case_section)
 
 
 # ---- Guards: why a step of this section cannot be taken now. ----
@@ -61,12 +60,6 @@ def complete_1211(case):
 
 def register_checks():
     add_check("close", complete_1211)
-
-
-def _required(value, message, field):
-    if value is None or (isinstance(value, str) and not value.strip()):
-        raise ActionError(message, field=field)
-    return value.strip() if isinstance(value, str) else value
 
 
 def _centre_staff(person, case, field):
@@ -104,7 +97,7 @@ class AssignOwnerForm(StepForm):
 ])
 def do_assign_owner(user, case, *, leader=None, at=None):
     """确定包案领导: a leader of the centre takes the case on, to see it through (一抓到底)."""
-    leader = _centre_staff(_required(leader, _t("请选择包案领导"), "leader"), case, "leader")
+    leader = _centre_staff(required(leader, _t("请选择包案领导"), "leader"), case, "leader")
     if not authz.in_roles(leader, LEADERSHIP):
         raise ActionError(_t("包案领导须为中心领导班子成员"), field="leader")
     if CaseOwner.objects.filter(case=case, leader=leader).exists():
@@ -137,8 +130,8 @@ class RemoveOwnerForm(StepForm):
     Move(_("撤销包案领导"), BOTH, OPEN, None, LEADERSHIP, style="danger"),
 ])
 def do_remove_owner(user, case, *, leader=None, reason="", at=None):
-    leader = _required(leader, _t("请选择要撤销的包案领导"), "leader")
-    reason = _required(reason, _t("请填写撤销理由（如工作调整）"), "reason")
+    leader = required(leader, _t("请选择要撤销的包案领导"), "leader")
+    reason = required(reason, _t("请填写撤销理由（如工作调整）"), "reason")
     owner = CaseOwner.objects.filter(case=case, leader=leader).first()
     if owner is None:
         raise ActionError(_t("%(who)s不是本案包案领导") % {"who": leader.display_name}, field="leader")
@@ -168,7 +161,7 @@ def do_designate_hard_case(user, case, *, kind="", reason="", at=None):
     """列为疑难积案: from now on the case needs its "1211" (专班、两名包案领导、稳控措施、完整资料) to close."""
     if kind not in HardCase.Kind.values:
         raise ActionError(_t("请选择积案或疑难复杂"), field="kind")
-    reason = _required(reason, _t("请填写列入理由"), "reason")
+    reason = required(reason, _t("请填写列入理由"), "reason")
 
     def add_hard_case(case, event):
         case.hard_case = HardCase.objects.create(
@@ -261,12 +254,12 @@ class MeasureForm(_HardCaseStepForm):
 def do_add_measure(user, case, *, text="", person=None, person_name="", review_on=None, at=None):
     """A stabilisation measure (稳控措施) with the person answerable for it and the date it is next reviewed."""
     hard_case = hard_case_of(case)  # the step's guard (is_hard_case) saw it
-    text = _required(text, _t("请填写措施内容"), "text")
+    text = required(text, _t("请填写措施内容"), "text")
     person = _centre_staff(person, case, "person")
     person_name = (person_name or "").strip()
     if person is None and not person_name:
         raise ActionError(_t("每项措施须明确责任人"), field="person")
-    review_on = _required(review_on, _t("请填写回访日期"), "review_on")
+    review_on = required(review_on, _t("请填写回访日期"), "review_on")
     if review_on < _day(at):
         raise ActionError(_t("回访日期不能早于今天"), field="review_on")
     who = person.display_name if person else person_name
@@ -316,15 +309,15 @@ class ReviewMeasureForm(_HardCaseStepForm):
 def do_review_measure(user, case, *, measure=None, note="", done=False, next_review_on=None, at=None):
     """回访 a measure: record what was found, then mark it carried out or set the next review date."""
     hard_case = hard_case_of(case)  # the step's guard (is_hard_case) saw it
-    measure = _required(measure, _t("请选择措施"), "measure")
+    measure = required(measure, _t("请选择措施"), "measure")
     if measure.hard_case_id != hard_case.pk:
         raise ActionError(_t("该措施不属于本案"), field="measure")
     if measure.done:
         raise ActionError(_t("该措施已落实"), field="measure")
-    note = _required(note, _t("请填写回访情况"), "note")
+    note = required(note, _t("请填写回访情况"), "note")
     day = _day(at)
     if not done:
-        next_review_on = _required(next_review_on, _t("措施尚未落实的，请填写下次回访日期"), "next_review_on")
+        next_review_on = required(next_review_on, _t("措施尚未落实的，请填写下次回访日期"), "next_review_on")
         if next_review_on <= day:
             raise ActionError(_t("下次回访日期应在今天之后"), field="next_review_on")
 
@@ -379,7 +372,7 @@ def do_provide_dossier_item(user, case, *, requirement=None, document=None, file
     """One document type of the complete dossier (完整资料): an uploaded document of the case, a new upload, or a
     note (where the paper original is filed). Providing it again replaces what was there."""
     hard_case = hard_case_of(case)  # the step's guard (is_hard_case) saw it
-    requirement = _required(requirement, _t("请选择材料类型"), "requirement")
+    requirement = required(requirement, _t("请选择材料类型"), "requirement")
     if not requirement.active:
         raise ActionError(_t("该材料类型已停用"), field="requirement")
     if document is not None and document.case_id != case.pk:

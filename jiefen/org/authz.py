@@ -87,6 +87,13 @@ class Scope:
     key: tuple = field(default=(), repr=False, compare=False)
 
     @property
+    def county_read(self):
+        """The county supervisor's reach beyond the case list (grid, leaders' visits, Excel): every township below
+        their unit, read only. Desk roles posted above a township reach the county's cases (jiefen.cases.access)
+        and nothing of the townships' households, ledgers or visits."""
+        return self.county_wide and self.read_only
+
+    @property
     def own_unit(self):
         return self.active and not (self.whole_centre or self.county_wide or self.local)
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from jiefen.cases import notices
 from jiefen.cases.access import cases_for, citizen_case
 from jiefen.cases.models import Channel, Deadline, ReplyOutcome, Status
-from jiefen.cases.steps import registry as transitions
+from jiefen.cases.steps import registry
 from jiefen.org.models import Unit
 
 REQUEST_STEPS = [
@@ -50,7 +50,7 @@ def tracking_page(case, today=None):
         "timeline": [_public_entry(case, e, units) for e in events],
         "clocks": [_public_clock(d) for d in clocks],
         "notices": [{"kind": code, "label": notices.NOTICES[code].title} for code in notices.available_notices(case)],
-        "may_rate": transitions.find("satisfaction", case.kind, case.status) is not None,
+        "may_rate": registry.find("satisfaction", case.kind, case.status) is not None,
         "request": request_option(case, clocks, today),
     }
 
@@ -58,8 +58,9 @@ def tracking_page(case, today=None):
 def request_option(case, clocks, today):
     """Whether the petitioner may ask for review (复查) or re-review (复核) now; if not, why the button is gone.
 
-    The same rule as actions.workflow._request_within_window: the window clock runs and today is not past its
-    due day (counted by 民法典 第二百零一条、第二百零三条 in the clock engine).
+    The same rule as the review steps (jiefen.cases.steps.review: the window guard, then the request date): the
+    window clock runs and today is not past its due day (counted by 民法典 第二百零一条、第二百零三条 in the clock
+    engine).
     """
     for action, code, word in REQUEST_STEPS:
         window = next((d for d in reversed(clocks) if d.rule.code == code), None)
@@ -68,7 +69,7 @@ def request_option(case, clocks, today):
         if window.state == Deadline.State.MET:
             made = _("已于%(day)s申请%(word)s") % {"day": window.finished_on, "word": word}
             return {"word": word, "open": False, "reason": made}
-        if transitions.find(action, case.kind, case.status) is None:
+        if registry.find(action, case.kind, case.status) is None:
             return None
         if window.state == Deadline.State.RUNNING and today <= window.due_on:
             return {"word": word, "open": True, "action": action, "due_on": window.due_on}
@@ -112,7 +113,7 @@ def _public_entry(case, event, units):
     elif kind in ("reply", "decide_review", "decide_rereview"):
         outcome = ReplyOutcome(data["outcome"]).label if data.get("outcome") in ReplyOutcome.values else ""
         text = _("%(step)s：%(outcome)s，%(day)s送达") % {
-            "step": transitions.label_for(kind, case.kind).replace("登记", ""), "outcome": outcome,
+            "step": registry.label_for(kind, case.kind).replace("登记", ""), "outcome": outcome,
             "day": data.get("served_on", ""),
         }
     elif kind == "satisfaction":
@@ -120,6 +121,6 @@ def _public_entry(case, event, units):
     elif kind in ("request_review", "request_rereview"):
         text = _("信访人申请%(word)s") % {"word": _("复查") if kind == "request_review" else _("复核")}
     else:
-        text = str(transitions.label_for(kind, case.kind))
+        text = str(registry.label_for(kind, case.kind))
     actor_unit = event.actor.unit.name if event.actor_id and event.actor.unit_id else ""
     return {"at": event.at, "text": text, "unit": actor_unit}

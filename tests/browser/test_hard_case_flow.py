@@ -4,6 +4,7 @@ the case page, closing is refused until they are complete, then it closes. And a
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from jiefen.cases.models import Case, Channel, Status
 from jiefen.cases.steps import do_accept_case, do_assign_case, do_reply_case, do_sign_for_case
@@ -26,7 +27,7 @@ def replied_case(org, people):
     do_assign_case(people["leader"], case, expected_version=case.version, unit=org["village_a"])
     do_sign_for_case(people["handler"], case, expected_version=case.version)
     do_reply_case(people["handler"], case, expected_version=case.version, outcome="explain",
-                  served_on=dt.date.today(), content="补偿款已按村民代表大会通过的方案分配，已逐户解释。")
+                  served_on=timezone.localdate(), content="补偿款已按村民代表大会通过的方案分配，已逐户解释。")
     return case
 
 
@@ -79,7 +80,7 @@ def test_a_hard_case_is_designated_completed_and_closed(world, login_page, live_
     step(leader, "add_measure")
     leader.fill("#id_add_measure-text", "重要节点前上门走访，掌握信访人动态")
     leader.select_option("#id_add_measure-person", label="赵村干（东村）")
-    leader.fill("#id_add_measure-review_on", (dt.date.today() + dt.timedelta(days=7)).isoformat())
+    leader.fill("#id_add_measure-review_on", (timezone.localdate() + dt.timedelta(days=7)).isoformat())
     confirm(leader, "add_measure")
 
     # The dossier is still incomplete: closing is refused, saying what is missing.

@@ -18,9 +18,3 @@ def do_case_action(user, case, action, **fields):
     """Take a step by its code (as the registry and the pages name it)."""
     return registry.dispatch(user, case, action, **fields)
 
-
-def __getattr__(name):
-    # Read when asked, not at import: apps above the core register their steps after this package loads.
-    if name == "ACTION_FUNCTIONS":
-        return {s.code: s.action for s in registry.steps()}
-    raise AttributeError(name)

@@ -133,8 +133,10 @@ class ContactForm(StepForm):
 @step("contact", form=ContactForm, versioned=False, public=False, api=False, moves=[
     Move(gettext_lazy("登记来访（来电）"), BOTH, frozenset(Status), None, DESK, style="secondary"),
 ])
-def do_record_contact(acting_user, case, *, channel, head_count=1, note="", receiving_leader=None, occurred_at=None):
+def do_record_contact(acting_user, case, *, channel="", head_count=1, note="", receiving_leader=None, occurred_at=None):
     """Record a later visit, letter or call on an existing case: person-times add up, the case counts once."""
+    if channel not in Channel.values:
+        raise ActionError(_("请选择渠道：来访、来信、来电等"), field="channel")
     if head_count < 1:
         raise ActionError(_("来访人数至少为1人"), field="head_count")
     occurred_at = occurred_at or timezone.now()

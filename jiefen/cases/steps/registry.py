@@ -128,7 +128,9 @@ _STEPS: dict[str, Step] = {}
 def register(new: Step) -> Step:
     """Add a step; registering the same code twice is a mistake unless it is the same action (a module reloaded)."""
     known = _STEPS.get(new.code)
-    if known is not None and known.action.__qualname__ != new.action.__qualname__:
+    if known is not None and (known.action.__module__, known.action.__qualname__) != (
+        new.action.__module__, new.action.__qualname__,
+    ):
         raise ValueError(f"step {new.code!r} is declared twice")
     _STEPS[new.code] = new
     return new
@@ -178,7 +180,6 @@ def step(code, *, moves, form, versioned=True, public=True, guards=(), section="
                 finally:
                     _taking.reset(token)
 
-        action.step_code = code  # type: ignore[attr-defined]
         register(Step(
             code=code, moves=tuple(moves), form=form, action=action, versioned=versioned, public=public,
             guards=list(guards), section=section, api=api,
@@ -186,12 +187,6 @@ def step(code, *, moves, form, versioned=True, public=True, guards=(), section="
         return action
 
     return decorate
-
-
-def add_guard(code, guard):
-    """An app above the core adds a guard to a step of the core (it hides the step while it speaks)."""
-    if guard not in _STEPS[code].guards:
-        _STEPS[code].guards.append(guard)
 
 
 def add_check(code, check_):

@@ -26,7 +26,7 @@ from jiefen.cases.access import access_case
 from jiefen.cases.actions import do_register_case
 from jiefen.cases.models import Case, Category, Channel, Contact, Event, LegalClass, Party, Status
 from jiefen.cases.personal import keyed_hash
-from jiefen.cases.steps import registry as transitions
+from jiefen.cases.steps import registry
 from jiefen.demo import synthetic
 from jiefen.org.models import Unit, User
 
@@ -152,7 +152,7 @@ class Command(BaseCommand):
             def function(i):
                 case = access_case(users[persona], numbers[i % len(numbers)])
                 queries.case_page(case)
-                transitions.available(users[persona], case)
+                registry.available(users[persona], case)
 
             return http if self._resolves("case_detail", "x") else None, function
 

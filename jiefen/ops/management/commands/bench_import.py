@@ -19,6 +19,7 @@ import tracemalloc
 from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
+from django.utils import timezone
 from openpyxl import Workbook
 
 from jiefen.excel.actions import do_submit_import, run_import
@@ -130,7 +131,7 @@ class Command(BaseCommand):
         book = Workbook(write_only=True)
         sheet = book.create_sheet("入户走访")
         sheet.append(HEADER)
-        today = dt.date.today()
+        today = timezone.localdate()
         for i in range(rows):
             h = i % households
             grid_index = h % len(grids)
