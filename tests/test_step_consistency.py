@@ -49,7 +49,7 @@ STEP_ID = re.compile(r'<details class="step" id="step-([a-z_]+)"')
 
 
 class RolledBack(Exception):
-    pass
+    """Raised after a step went through, to undo it: the walk only asks whether the action accepts it."""
 
 
 def in_state(people, org, kind, status):

@@ -188,7 +188,7 @@ class CaseFilter(django_filters.FilterSet):
     @property
     def qs(self):
         # Read the list with queries.case_list: it adds the user's scope, the keyword search and the order.
-        raise NotImplementedError("read the case list with jiefen.cases.queries.case_list(user, **form.filters())")
+        raise RuntimeError("read the case list with jiefen.cases.queries.case_list(user, **form.filters())")
 
     def narrow(self, queryset, values):
         """Apply `values` ({filter name: cleaned value}; an empty value is no filter) to a queryset of cases."""

@@ -11,4 +11,4 @@ would have written (synthetic data); no app below depends on it.
 
 
 class DemoError(Exception):
-    pass
+    """The demo year could not be planned as the article reports it; seed_demo prints why and stops."""
