@@ -34,8 +34,25 @@ def scope_q(user):
     # 信访工作条例 第四十六条(五): an accused unit never sees the accusation that names it. Only departments,
     # villages and grids can be accused here (actions.intake), so only their staff need the clause.
     if unit.kind in (Unit.Kind.DEPARTMENT, Unit.Kind.VILLAGE, Unit.Kind.GRID):
-        q &= ~Q(legal_class=LegalClass.ACCUSATION, accused_unit_id__in=unit.ancestor_ids)
+        q &= ~Q(legal_class=LegalClass.ACCUSATION, accused_unit_id__in=accused_side_ids(user))
     return q
+
+
+def accused_side_ids(user):
+    """The units whose accusations `user` must never see: their own unit and every unit above it (an accusation
+    against a unit is kept from everyone in it and under it), and, for village staff, the village's grids (the
+    village is directly responsible for its grids). Kept from the whole case, not only from the identity: the
+    accused side learns nothing of the matter from jiefen."""
+    unit = authz.scope_of(user).unit
+    if unit is None:
+        return []
+    known = user.__dict__.setdefault("_accused_side_ids", {})  # per request user; keyed by unit if it changes
+    if unit.pk not in known:
+        ids = list(unit.ancestor_ids)
+        if unit.kind == Unit.Kind.VILLAGE:
+            ids += Unit.objects.filter(parent=unit, kind=Unit.Kind.GRID).values_list("id", flat=True)
+        known[unit.pk] = ids
+    return known[unit.pk]
 
 
 def _unit_cases_q(unit_ids):
@@ -66,7 +83,7 @@ def may_see_identity(user, case):
     """Whether `user` may see who the petitioners are (masked values still need a reveal)."""
     if case.legal_class != LegalClass.ACCUSATION or case.accused_unit_id is None or user.unit_id is None:
         return True
-    return case.accused_unit_id not in user.unit.ancestor_ids
+    return case.accused_unit_id not in accused_side_ids(user)
 
 
 REVEALABLE_FIELDS = {"id_number", "phone"}
