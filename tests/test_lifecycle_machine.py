@@ -268,6 +268,9 @@ class LifecycleMachine(RuleBasedStateMachine):
         # 信访工作条例 第四十六条(五): never to the accused unit or anyone in it.
         if m.legal_class == LegalClass.ACCUSATION and m.accused in ancestors(home):
             seen = False
+        # An accusation whose accused unit is not known yet: the centre's desk only.
+        if m.legal_class == LegalClass.ACCUSATION and m.accused is None and who not in CENTRE_STAFF:
+            seen = False
         return seen
 
     def unit_has(self, m, home):
@@ -425,6 +428,8 @@ class LifecycleMachine(RuleBasedStateMachine):
         if action == "forward":
             return not blank(f["organ"])
         if action == "assign":
+            if m.legal_class == LegalClass.ACCUSATION and m.accused is None:
+                return False  # handed over only once the accused unit is known
             return all(
                 u in ASSIGNABLE and not (
                     # never the accused unit, a unit under it, or the unit an accused grid belongs to

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from jiefen.api.tokens import do_create_api_token
 from jiefen.cases.errors import ActionError
-from jiefen.cases.models import Case, Status
+from jiefen.cases.models import Case, LegalClass, Status
 from jiefen.cases.steps import (
     do_accept_case,
     do_assign_case,
@@ -105,7 +105,9 @@ def lived(people, org):
     do_record_mediation_failure(mediator, referred, expected_version=referred.version, reason="对方拒绝")
     do_refer_case(mediator, referred, expected_version=referred.version, route="litigation", guidance="可起诉")
     do_close_case(mediator, referred, expected_version=referred.version, resolved=False)
-    return [replied, decided, hearing, hard, agreed, referred]
+    # An accusation by letter that does not say which unit it is about: only a leader may name it.
+    unnamed = register(people["clerk"], village=org["village_a"], legal_class=LegalClass.ACCUSATION)
+    return [replied, decided, hearing, hard, agreed, referred, unnamed]
 
 
 def accepted_by_actions(user, number):

@@ -206,10 +206,15 @@ def _intake(user, payload):
         village = Unit.objects.filter(code=payload.village, kind=Unit.Kind.VILLAGE).first()
         if village is None:
             raise ActionError("村（社区）编码不存在或不属于本中心", field="village")
+    accused_unit = None
+    if payload.accused_unit:
+        accused_unit = Unit.objects.filter(code=payload.accused_unit).first()
+        if accused_unit is None:
+            raise ActionError("被检举控告单位编码不存在", field="accused_unit")
     return Intake.build(
         user, kind=payload.kind, channel=payload.channel, legal_class=payload.legal_class, category=category,
         request=payload.request, facts=payload.facts, parties=[p.dict() for p in payload.parties], village=village,
-        head_count=payload.head_count, identity_unknown=payload.identity_unknown,
+        head_count=payload.head_count, identity_unknown=payload.identity_unknown, accused_unit=accused_unit,
     )
 
 
@@ -289,14 +294,14 @@ def reference(request):
     need(request, Scope.READ)
     user = request.auth.user
     township = authz.scope_of(user).centre
-    villages = (
-        Unit.objects.filter(path__startswith=township.path, kind=Unit.Kind.VILLAGE).order_by("sort", "name")
-        if township else Unit.objects.none()
-    )
+    units = Unit.objects.filter(path__startswith=township.path) if township else Unit.objects.none()
+    villages = units.filter(kind=Unit.Kind.VILLAGE).order_by("sort", "name")
+    accusable = units.filter(kind__in=[Unit.Kind.DEPARTMENT, Unit.Kind.VILLAGE, Unit.Kind.GRID]).order_by("path")
     return {
         "categories": [{"code": str(c.pk), "name": c.name} for c in Category.objects.all()],
         "villages": [{"code": v.code, "name": v.name} for v in villages],
         "channels": [{"code": c.value, "name": str(c.label)} for c in Channel],
+        "accusable_units": [{"code": u.code, "name": u.name} for u in accusable],
     }
 
 

@@ -133,6 +133,10 @@ class CaseIn(Schema):
     legal_class: Literal["suggestion", "accusation", "claim", "dispute"] = "claim"
     category: str = Field(min_length=1, max_length=50, description="事项分类名称，见 /api/reference")
     village: str | None = Field(None, max_length=20, description="村（社区）编码，见 /api/reference")
+    accused_unit: str | None = Field(
+        None, max_length=20,
+        description="检举控告的单位编码（部门、村（社区）或网格，见 /api/reference）；检举控告事项应当填写",
+    )
     request: str = Field(min_length=1, max_length=2000)
     facts: str = Field("", max_length=10000)
     head_count: int = Field(1, ge=1, le=9999)
@@ -169,6 +173,7 @@ class Reference(Schema):
     categories: list[NamedCode]
     villages: list[NamedCode]
     channels: list[NamedCode]
+    accusable_units: list[NamedCode] = Field(description="可被检举控告的单位：本中心的部门、村（社区）和网格")
 
 
 class Figures(Schema):

@@ -35,6 +35,10 @@ def scope_q(user):
     # villages and grids can be accused here (actions.intake), so only their staff need the clause.
     if unit.kind in (Unit.Kind.DEPARTMENT, Unit.Kind.VILLAGE, Unit.Kind.GRID):
         q &= ~Q(legal_class=LegalClass.ACCUSATION, accused_unit_id__in=accused_side_ids(user))
+    # An accusation whose accused unit is not known yet (online, by letter): the centre's desk only, until a
+    # leader names the unit (steps.decisions.do_set_accused_unit); until then it cannot be handed over either.
+    if not authz.in_roles(user, authz.DESK):
+        q &= ~Q(legal_class=LegalClass.ACCUSATION, accused_unit__isnull=True)
     return q
 
 
@@ -112,14 +116,19 @@ def reveal_party_field(user, case, party_id, field):
 
 
 def assignable_units(case):
-    """Units a case may be assigned to: within its centre, never the accused unit or above/below it."""
+    """Units a case may be assigned to: within its centre, never on the accused side of an accusation."""
     units = Unit.objects.filter(path__startswith=case.centre.path).exclude(
         kind__in=[Unit.Kind.TOWNSHIP, Unit.Kind.GRID]
     )
     if case.legal_class == LegalClass.ACCUSATION and case.accused_unit_id:
-        # Neither the accused unit, nor a unit under it, nor the village a accused grid belongs to.
-        units = units.exclude(path__startswith=case.accused_unit.path).exclude(id__in=case.accused_unit.ancestor_ids)
+        units = units.exclude(accused_side_q(case.accused_unit))
     return units
+
+
+def accused_side_q(accused):
+    """A filter on Unit for the accused side of `accused`: the unit, every unit under it, and the units above it
+    (for a grid: its village, directly responsible for it; above that only the centre and the county)."""
+    return Q(path__startswith=accused.path) | Q(id__in=accused.ancestor_ids)
 
 
 # ---- reads without a staff user -----------------------------------------------------------------------------------

@@ -52,6 +52,12 @@ def narrow(queryset, name, value):
     return narrowing(queryset, value) if narrowing else queryset.none()
 
 
+# When the accused unit of an accusation changes: each is called with (case, side) inside the step's transaction,
+# `side` a Q on Unit for the new accused side (access.accused_side_q), and returns how many things of that side it
+# withdrew (jiefen.notify: the case's notifications to people there).
+accused_side_hooks: list[Callable[[Any, Any], int]] = []
+
+
 def propose_route(case):
     """What the routing rules propose for `case`, or None where no routing app is installed."""
     for propose in route_proposers:

@@ -26,6 +26,10 @@ class LegalClass(models.TextChoices):
     DISPUTE = "dispute", _("民间纠纷")
 
 
+# The units an accusation may name at township level (a township or above is a matter for the organs above).
+ACCUSABLE_KINDS = (Unit.Kind.DEPARTMENT, Unit.Kind.VILLAGE, Unit.Kind.GRID)
+
+
 class Status(models.TextChoices):
     REGISTERED = "registered", _("已登记")
     ACCEPTED = "accepted", _("已受理")

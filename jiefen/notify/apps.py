@@ -1,7 +1,23 @@
 from django.apps import AppConfig
 
 
+def withdraw_from_accused_side(case, side):
+    """An accusation's accused unit changed: the case's notifications to people of the new accused side go."""
+    from jiefen.org.models import Unit
+
+    from .models import Notification
+
+    units = Unit.objects.filter(side).values("id")
+    deleted, _by_model = Notification.objects.filter(case=case, recipient__unit__in=units).delete()
+    return deleted
+
+
 class Config(AppConfig):
     name = "jiefen.notify"
     label = "notify"
     verbose_name = "督办与通知"
+
+    def ready(self):
+        from jiefen.cases import extensions
+
+        extensions.register_once(extensions.accused_side_hooks, withdraw_from_accused_side)

@@ -77,7 +77,7 @@ def submitted_case(key):
 
 
 def do_submit_petition(acting_user, *, key, source=Submission.Source.PORTAL, legal_class, category, village,
-                       request, party, facts="", files=()):
+                       request, party, facts="", files=(), accused_unit=None):
     """Register an online petition (channel 网上) once per idempotency `key`: returns (case, created).
 
     The matter passes the one intake check (actions.intake.Intake) and attachments, images or PDF, are checked by
@@ -87,6 +87,7 @@ def do_submit_petition(acting_user, *, key, source=Submission.Source.PORTAL, leg
         intake = Intake.build(
             acting_user, kind=Case.Kind.PETITION, channel=Channel.ONLINE, legal_class=legal_class, category=category,
             request=request, facts=facts, village=village, parties=[{**party, "role": Party.Role.PETITIONER}],
+            accused_unit=accused_unit,
         )
     except ActionError as refused:
         # One petitioner, whose fields are the form's own: "parties.0.phone" is the form's "phone".

@@ -54,6 +54,12 @@ class PetitionForm(forms.Form):
         label=_("反映形式"), widget=forms.RadioSelect, initial=LegalClass.CLAIM,
         choices=[(c, label) for c, label in LegalClass.choices if c != LegalClass.DISPUTE],
     )
+    # 检举控告: whom it concerns, picked by name among the township's departments, villages and grids. The
+    # accused unit and everyone under or directly above it never see the matter (jiefen.cases.access).
+    accused_unit = forms.ModelChoiceField(
+        label=_("检举控告的单位"), queryset=Unit.objects.none(), required=False, empty_label=_("请选择"),
+        help_text=_("检举控告时必选：您反映的是哪个村（社区）、网格或部门的问题。您的身份依法保密，不会告知被检举控告单位"),
+    )
     request = forms.CharField(label=_("诉求"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
                               help_text=_("希望解决什么问题"))
     facts = forms.CharField(label=_("事实和理由"), max_length=10000, widget=forms.Textarea(attrs={"rows": 5}))
@@ -68,6 +74,9 @@ class PetitionForm(forms.Form):
         self.fields["village"].queryset = Unit.objects.filter(
             path__startswith=centre.path, kind=Unit.Kind.VILLAGE
         ).order_by("sort", "name")
+        self.fields["accused_unit"].queryset = Unit.objects.filter(
+            path__startswith=centre.path, kind__in=[Unit.Kind.DEPARTMENT, Unit.Kind.VILLAGE, Unit.Kind.GRID]
+        ).order_by("path")
         if not self.is_bound:
             self.initial["key"] = new_key()
 
@@ -77,6 +86,14 @@ class PetitionForm(forms.Form):
         except signing.BadSignature:
             raise forms.ValidationError(_("提交标识无效，请刷新页面后重新提交")) from None
         return self.cleaned_data["key"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("legal_class") == LegalClass.ACCUSATION and not data.get("accused_unit"):
+            self.add_error("accused_unit", _("检举控告请选择被检举控告的单位"))
+        elif data.get("legal_class") != LegalClass.ACCUSATION:
+            data["accused_unit"] = None  # only an accusation names a unit
+        return data
 
     def clean_id_number(self):
         return clean_id_number(self.cleaned_data["id_number"])

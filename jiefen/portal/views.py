@@ -54,6 +54,7 @@ def petition(request, code):
             case, _created = do_submit_petition(
                 service_account(centre), key=data["key"], legal_class=data["legal_class"], category=data["category"],
                 village=data["village"], request=data["request"], facts=data["facts"], party=form.party(),
+                accused_unit=data["accused_unit"],
                 files=data["attachments"],
             )
         except ActionError as error:

@@ -17,7 +17,7 @@ from jiefen.org.models import Unit, User
 
 from .. import deadlines, extensions, search
 from ..errors import ActionError
-from ..models import GROUP_SIZE, Case, CaseSequence, Category, Channel, Contact, LegalClass, Party
+from ..models import ACCUSABLE_KINDS, GROUP_SIZE, Case, CaseSequence, Category, Channel, Contact, LegalClass, Party
 from ..personal import clean_id_number, clean_phone, keyed_hash
 from ..steps.perform import ALLOWED_CLOCK_SKEW, atomic_action, tracked, write_event
 
@@ -25,7 +25,6 @@ QUERY_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read a
 MAX_REPRESENTATIVES = 5  # 信访工作条例 第十八条: 多人提出同一事项的，推选代表，代表人数不超过5人
 # Units a 检举控告 registered here may name: those below the township. An accusation against the township itself or
 # a unit above it goes to the level above, never to the accused.
-ACCUSABLE_KINDS = (Unit.Kind.DEPARTMENT, Unit.Kind.VILLAGE, Unit.Kind.GRID)
 
 
 def next_case_number(centre, year):

@@ -14,7 +14,7 @@ from jiefen.org.models import Unit
 
 from .. import access, extensions
 from ..errors import ActionError
-from ..models import Case, Status
+from ..models import ACCUSABLE_KINDS, Case, LegalClass, Status
 from .base import StepForm, required
 from .perform import perform
 from .registry import Move, step
@@ -114,8 +114,15 @@ class AssignForm(StepForm):
             self.initial.setdefault("unit", self.case.village_id)
 
 
+def accused_unit_known(case):
+    """Guard of 交办: an accusation goes to a unit only once its accused unit is known (who must not get it)."""
+    if case.legal_class == LegalClass.ACCUSATION and case.accused_unit_id is None:
+        return _("检举控告事项须先确定被检举控告单位，再交办")
+    return None
+
+
 # 交办: to a unit (lead unit and co-handlers); for a dispute, to the mediators of a unit.
-@step("assign", form=AssignForm, moves=[
+@step("assign", form=AssignForm, guards=[accused_unit_known], moves=[
     Move(gettext_lazy("交办"), frozenset({PETITION}), frozenset({S.ACCEPTED, S.ASSIGNED, S.IN_HANDLING}), S.ASSIGNED,
          LEADERSHIP),
     Move(gettext_lazy("指派调解"), frozenset({DISPUTE}), frozenset({S.ACCEPTED, S.ASSIGNED, S.MEDIATING}), S.ASSIGNED,
@@ -192,4 +199,66 @@ def do_return_case(user, case, *, reason="", at=None):
         summary=_("%(unit)s退回：%(reason)s") % {"unit": unit.name, "reason": reason}, note=reason,
         data={"unit": unit.pk}, changes={"pending_unit": None, "responsible_unit": None, "handler": None},
         extra=clear_co_units,
+    )
+
+
+class AccusedUnitForm(StepForm):
+    accused_unit = forms.ModelChoiceField(
+        label=gettext_lazy("被检举控告单位"), queryset=Unit.objects.none(), empty_label=gettext_lazy("请选择"),
+        help_text=gettext_lazy("该单位、其下属单位和直接负责它的村（社区）都看不到本案，也不能承办"),
+    )
+    reason = forms.CharField(label=gettext_lazy("依据"), widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text=gettext_lazy("如：信访人来电补充说明反映的是某网格的网格员"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["accused_unit"].queryset = Unit.objects.filter(
+            path__startswith=self.case.centre.path, kind__in=ACCUSABLE_KINDS
+        ).order_by("path")
+
+
+def is_accusation(case):
+    """Guard of 确定被检举控告单位: only an accusation names an accused unit."""
+    return None if case.legal_class == LegalClass.ACCUSATION else _("只有检举控告事项才确定被检举控告单位")
+
+
+# 确定/更正被检举控告单位: an online accusation comes in without one; a later call may show it was another unit.
+# Before the hand-over the unit is simply set; after it, the case goes back to the centre to be handed over again
+# (the unit it was with may now be the accused side), and whatever the new accused side was told is withdrawn.
+@step("set_accused_unit", form=AccusedUnitForm, public=False, guards=[is_accusation], moves=[
+    Move(gettext_lazy("确定被检举控告单位"), frozenset({PETITION}), frozenset({S.REGISTERED, S.ACCEPTED}), None,
+         LEADERSHIP, style="secondary"),
+    Move(gettext_lazy("更正被检举控告单位（退回中心重新交办）"), frozenset({PETITION}),
+         frozenset({S.ASSIGNED, S.IN_HANDLING}), S.ACCEPTED, LEADERSHIP, style="danger"),
+])
+def do_set_accused_unit(user, case, *, accused_unit=None, reason="", at=None):
+    """Name (or correct) the accused unit; the whistleblower rule applies to the new accused side at once."""
+    if accused_unit is None:
+        raise ActionError(_("请选择被检举控告单位"), field="accused_unit")
+    if accused_unit.kind not in ACCUSABLE_KINDS or not accused_unit.is_within(case.centre):
+        raise ActionError(_("只能选择本乡镇（街道）的部门、村（社区）或网格"), field="accused_unit")
+    if accused_unit.pk == case.accused_unit_id:
+        raise ActionError(_("被检举控告单位没有变化"), field="accused_unit")
+    reason = required(reason, _("请填写确定（更正）的依据"), "reason")
+    handed_over = case.status in (S.ASSIGNED, S.IN_HANDLING)
+    changes = {"accused_unit": accused_unit}
+    withdrawn = []
+    if handed_over:
+        withdrawn = [u.name for u in [case.pending_unit, case.responsible_unit, *case.co_units.all()] if u]
+        changes.update(pending_unit=None, responsible_unit=None, handler=None)
+    before = case.accused_unit.name if case.accused_unit_id else _("未确定")
+
+    def apply_rule(case, event):
+        if handed_over:
+            case.co_units.clear()
+        side = access.accused_side_q(accused_unit)
+        event.data["notifications_withdrawn"] = sum(hook(case, side) for hook in extensions.accused_side_hooks)
+        event.save(update_fields=["data"])
+
+    summary = _("被检举控告单位：%(before)s → %(after)s") % {"before": before, "after": accused_unit.name}
+    if handed_over:
+        summary += _("，退回中心重新交办")
+    return perform(
+        case, user, at=at, summary=summary, note=reason, changes=changes, extra=apply_rule,
+        data={"from": case.accused_unit_id, "to": accused_unit.pk, "withdrawn_units": withdrawn},
     )
