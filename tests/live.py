@@ -243,7 +243,8 @@ class Browser:
             raise AssertionError(f"login of {self.username} failed: {answer.status}")
 
     def register(self, ids, marker, party_name, phone):
-        """Register a case at the desk; the case number when acknowledged (302 to the case page)."""
+        """Register a case at the desk: the case number when acknowledged (302 to the case page), False when refused
+        (the form again), None when a redirect came without its address (cut off by the kill)."""
         answer = self.request("/desk/", {
             "channel": "visit", "kind": "petition", "legal_class": "claim", "category": ids["category"],
             "village": ids["village"], "head_count": "1", "request": f"要求结清拖欠工资 {marker}",
@@ -252,9 +253,10 @@ class Browser:
             "party-MAX_NUM_FORMS": "20", "party-0-role": "petitioner", "party-0-name": party_name,
             "party-0-phone": phone, "party-0-address": "东村1组",
         })
-        if answer.status == 302 and (found := re.search(r"/cases/([^/]+)/$", answer.headers["Location"])):
-            return found.group(1)
-        return None
+        if answer.status != 302:
+            return False
+        found = re.search(r"/cases/([^/]+)/$", answer.headers.get("Location") or "")
+        return found.group(1) if found else None
 
     def version_for(self, number, action):
         """The expected version the case page offers for `action`, or None when the step is not offered."""
@@ -263,11 +265,18 @@ class Browser:
         return found.group(1) if found else None
 
     def act(self, number, action, fields):
-        """Take a step on the case page; True only when the server said it was done (302 + success message)."""
+        """Take a step on the case page: True when the server said it was done (302 + success message), False when
+        it refused (a form again, or a redirect with an error message), None when the answer does not say: a
+        redirect without any message is a response the kill cut off after its status line."""
         answer = self.request(
             f"/cases/{urllib.parse.quote(number)}/act/{action}/", {f"{action}-{k}": v for k, v in fields.items()}
         )
-        return answer.status == 302 and any(level == "success" for level, _text in answer.messages())
+        if answer.status != 302:
+            return False
+        levels = [level for level, _text in answer.messages()]
+        if "success" in levels:
+            return True
+        return False if levels else None
 
 
 # ------------------------------------------------------------------------------- clients under load
@@ -282,6 +291,11 @@ class Ledger:
         self.refused = []  # markers the server answered with a refusal
         self.attempted = []  # every marker sent
         self.no_answer = 0  # requests cut off by a kill
+
+    def cut_off(self):
+        """An answer the kill cut off: the change may or may not be stored, and either is right."""
+        with self.lock:
+            self.no_answer += 1
 
     def add(self, kind, *item):
         with self.lock:
@@ -311,8 +325,7 @@ class Client(threading.Thread):
             except NO_ANSWER as error:
                 refused = isinstance(getattr(error, "reason", error), ConnectionRefusedError)
                 if not refused:  # the request reached a server that died before answering
-                    with self.ledger.lock:
-                        self.ledger.no_answer += 1
+                    self.ledger.cut_off()
                 self.wait_for_server()
 
     def wait_for_server(self):
@@ -348,6 +361,8 @@ class Client(threading.Thread):
         if number:
             self.ledger.add("acked", "register", marker, number, party)
             self.state[number] = "registered"
+        elif number is None:
+            self.ledger.cut_off()
         else:
             self.ledger.add("refused", marker)
 
@@ -357,17 +372,23 @@ class Client(threading.Thread):
             self.state[number] = "accepted"
             return
         marker = self.marker()
-        if self.browser.act(number, "accept", {"expected_version": version, "note": marker}):
+        done = self.browser.act(number, "accept", {"expected_version": version, "note": marker})
+        if done:
             self.ledger.add("acked", "accept", marker, number, None)
             self.state[number] = "accepted"
+        elif done is None:
+            self.ledger.cut_off()
         else:
             self.ledger.add("refused", marker)
 
     def note(self, number):
         version = self.browser.version_for(number, "note")  # the page's hidden field, as a browser posts it
         marker = self.marker()
-        if self.browser.act(number, "note", {"expected_version": version, "text": marker}):
+        done = self.browser.act(number, "note", {"expected_version": version, "text": marker})
+        if done:
             self.ledger.add("acked", "note", marker, number, None)
+        elif done is None:
+            self.ledger.cut_off()
         else:
             self.ledger.add("refused", marker)
 
