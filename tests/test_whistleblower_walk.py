@@ -15,6 +15,7 @@ text, xlsx cells, download headers) is grepped for the markers of the accusation
 may appear. The clerk walks the same way as the control and must find every marker of every accusation.
 """
 
+import functools
 import html
 import io
 import itertools
@@ -60,8 +61,8 @@ LEVELS = {"grid": ("grid_a", "网格"), "village": ("village_a", "村级"), "dep
 # Where each accusation is handed over (a unit off its accused side), and who there signs for it and replies.
 ASSIGNEE = {"grid": ("labour_office", "labour_handler"), "village": ("village_b", "other_handler"),
             "department": ("village_a", "handler")}
-# The accused side of each level: the accused unit, every unit under it, the unit directly responsible for it;
-# the people there, every role a unit of that kind has (handlers and mediators).
+# The accused side of each level, written out by hand and checked against the one derived from the unit tree
+# (accused_side_users): the accused unit, every unit under it, the unit directly responsible for it.
 ACCUSED_SIDE = {
     "grid": ["mediator", "grid_handler", "handler", "village_mediator"],  # the grid and its village
     "village": ["handler", "village_mediator", "mediator", "grid_handler"],  # the village and its grid
@@ -77,6 +78,16 @@ def id_number(i):
     """A valid, unique 18-digit ID number (GB 11643 check digit) whose last four digits are unique too."""
     body = f"11010519800{(i % 9) + 1}{(i % 27) + 1:02d}{700 + i:03d}"
     return body + ric.calc_check_digit(body + "0")  # it reads the first 17 digits
+
+
+def accused_side_users(accused):
+    """Every account of the accused side of `accused`, from the tree alone (not from jiefen.cases.access)."""
+    from jiefen.org.models import Unit, User
+
+    units = Unit.objects.filter(path__startswith=accused.path)
+    if accused.kind == Unit.Kind.GRID:
+        units = units | Unit.objects.filter(pk=accused.parent_id)  # the village directly responsible for its grid
+    return User.objects.filter(unit__in=units, is_active=True)
 
 
 @dataclass
@@ -349,6 +360,7 @@ def argument_sets(name, pattern, accusations, town):
     return sets
 
 
+@functools.cache
 def uses_htmx(pattern):
     import inspect
 
@@ -442,6 +454,7 @@ def crawl(walk, accusations, town):
     the htmx variants; searches for each marker; every GET operation of the API."""
     patterns = 0
     watched = {a.case.number for a in walk.watched}
+    opened = set()  # the watched cases whose page this user opens (a leak already): walked step by step
     first_action = registry.codes()[0]
     post_only = set()
     for name, pattern in url_patterns():
@@ -449,8 +462,8 @@ def crawl(walk, accusations, town):
             continue
         patterns += 1
         for kwargs in argument_sets(name, pattern, accusations, town):
-            if name == "case_act" and kwargs["number"] not in watched and kwargs["action"] != first_action:
-                continue  # a case this user may see anyway: its page is walked; one refused step shows it again
+            if name == "case_act" and kwargs["number"] not in opened and kwargs["action"] != first_action:
+                continue  # a case whose page is 404 (or not watched): one step says whether the write path is too
             url = reverse(name, kwargs=kwargs)
             if name == "desk_check":
                 for a in accusations:
@@ -460,8 +473,11 @@ def crawl(walk, accusations, town):
                 continue
             # A URL that answers GET with 405 refuses the method before its view reads the arguments: one GET
             # says so, then each filling is sent an empty POST (refused, with the page around the refusal).
-            if name not in post_only and walk.probe("GET", url) == 405:
+            status = walk.probe("GET", url) if name not in post_only else None
+            if status == 405:
                 post_only.add(name)
+            elif name == "case_detail" and status == 200 and kwargs["number"] in watched:
+                opened.add(kwargs["number"])
             if name in post_only:
                 walk.probe("POST", url)
                 continue
@@ -512,9 +528,12 @@ def test_the_accused_side_never_meets_the_accuser_on_any_path(org, people, walk_
     accusations = walk_world
     assert len(accusations) == len(CHANNELS) * len(LEVELS)
     town = org["town"]
+    by_username = {user.username: key for key, user in people.items()}
     sides = {}
     for a in accusations:
-        for key in ACCUSED_SIDE[a.level]:
+        side = [by_username[u.username] for u in accused_side_users(a.case.accused_unit)]
+        assert sorted(side) == sorted(ACCUSED_SIDE[a.level]), a.tag  # every role there: handlers and mediators
+        for key in side:
             sides.setdefault(key, []).append(a)
     walks = {key: Walk(people[key], watched) for key, watched in sides.items()}
     walks[CONTROL] = Walk(people[CONTROL], accusations)
@@ -532,6 +551,7 @@ def test_the_accused_side_never_meets_the_accuser_on_any_path(org, people, walk_
     found_by_control = {(tag, kind) for tag, kind, *_rest in control.found}
     missing = [(a.tag, k) for a in accusations for k in [*a.markers, "number"] if (a.tag, k) not in found_by_control]
     in_pdf = {tag for tag, kind, _w, _s, body in control.found if kind == "name" and body == "pdf"}
+    assert all(set(a.markers) <= {*IDENTITY, *MATTER} for a in accusations)
     leaks = [f"{key} ({people[key].unit}): {tag} {kind} in {where} [{status} {body}]"
              for key, walk in walks.items() for tag, kind, where, status, body in walk.found]
     errors = [e for walk in [control, *walks.values()] for e in walk.errors]
@@ -544,11 +564,14 @@ def test_the_accused_side_never_meets_the_accuser_on_any_path(org, people, walk_
         for k, n in w.statuses.items():
             statuses[k] = statuses.get(k, 0) + n
     print(
-        f"\nwhistleblower walk: {len(accusations)} accusations ({len(CHANNELS)} channels × {len(LEVELS)} levels), "
+        f"\nwhistleblower walk: {len(accusations)} accusations ({len(CHANNELS)} channels × {len(LEVELS)} levels, "
+        f"{sum(len(a.markers) + 1 for a in accusations)} markers with the case numbers), "
         f"{len(walks)} accused-side users, {patterns} URL patterns + {operations} API GET operations, "
         f"{probes} probes, {bodies} bodies grepped ({', '.join(f'{n} {k}' for k, n in sorted(kinds.items()))}), "
-        f"statuses {dict(sorted(statuses.items()))}, {len(leaks)} markers found; control ({CONTROL}): {control.probes} probes, {len(control.found)} markers "
-        f"found, {len(found_by_control)} distinct; {time.monotonic() - started:.0f}s"
+        f"statuses {dict(sorted(statuses.items()))}, {len(leaks)} markers found; "
+        f"control ({CONTROL}): {control.probes} probes, {len(control.found)} markers found "
+        f"({len(found_by_control)} distinct of {len(found_by_control | set(missing))}); "
+        f"{time.monotonic() - started:.0f}s"
     )
     assert errors == []
     assert missing == [], "the control did not find these markers: the grep proves nothing for them"
