@@ -15,6 +15,7 @@ text, xlsx cells, download headers) is grepped for the markers of the accusation
 may appear. The clerk walks the same way as the control and must find every marker of every accusation.
 """
 
+import contextlib
 import functools
 import html
 import io
@@ -30,7 +31,7 @@ import pytest
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
@@ -49,6 +50,7 @@ from jiefen.notify.models import Notification
 from jiefen.org.models import Role
 
 from .factories import person
+from .test_access_policy import url_patterns
 from .test_api import new_case_body
 from .test_portal import png_bytes, signed, upload
 from .test_views import intake_post
@@ -270,16 +272,6 @@ def walk_world(org, people):
 
 # ---- the crawl -------------------------------------------------------------------------------------------------
 
-def url_patterns(patterns=None, namespace=None):
-    """(view name, pattern) for every URL of the project, admin included (as tests/test_access_policy.py)."""
-    for p in patterns if patterns is not None else get_resolver().url_patterns:
-        if isinstance(p, URLResolver):
-            ns = ":".join(filter(None, [namespace, p.namespace])) if p.namespace else namespace
-            yield from url_patterns(p.url_patterns, ns)
-        elif isinstance(p, URLPattern) and p.name:
-            yield (f"{namespace}:{p.name}" if namespace else p.name), p
-
-
 def _pks(model_label):
     from django.apps import apps
 
@@ -388,10 +380,8 @@ def body_text(response):
         kind_name = "xlsx"
     elif "json" in kind:
         text = content.decode(errors="ignore")
-        try:
+        with contextlib.suppress(ValueError):  # not JSON after all: grep the raw text
             text = json.dumps(json.loads(text), ensure_ascii=False)
-        except ValueError:
-            pass
         parts.append(text)
         kind_name = "json"
     else:
