@@ -24,23 +24,31 @@ class Rule:
     pauses: frozenset = frozenset()
     resumes: frozenset = frozenset()
     max_extension: int = 0
+    # The legal classes the rule is for; None: every class. 复查 and 复核 follow the 信访处理意见书 of a 申诉求决
+    # matter (信访工作条例 第三十一条第六项, 第三十四至三十六条), and so does the 60-day handling limit.
+    classes: frozenset | None = None
 
 
+CLAIM = frozenset({"claim"})
 BOTH = frozenset({PETITION, DISPUTE})
 ONLY_PETITION = frozenset({PETITION})
 
 # The table of DESIGN.md §3, plus the one-month mediation period of disputes.
 RULES = [
     Rule("acceptance", 15, BOTH, "register", frozenset({"accept", "not_accept", "forward"})),
-    Rule("handling", 60, ONLY_PETITION, "accept", frozenset({"reply"}), max_extension=30),
-    Rule("review_window", 30, ONLY_PETITION, "reply", frozenset({"request_review"}), obligation=False),
-    Rule("review_decision", 30, ONLY_PETITION, "request_review", frozenset({"decide_review"})),
-    Rule("rereview_window", 30, ONLY_PETITION, "decide_review", frozenset({"request_rereview"}), obligation=False),
+    Rule("handling", 60, ONLY_PETITION, "accept", frozenset({"reply"}), max_extension=30, classes=CLAIM),
+    Rule("review_window", 30, ONLY_PETITION, "reply", frozenset({"request_review"}), obligation=False, classes=CLAIM),
+    Rule("review_decision", 30, ONLY_PETITION, "request_review", frozenset({"decide_review"}), classes=CLAIM),
+    Rule(
+        "rereview_window", 30, ONLY_PETITION, "decide_review", frozenset({"request_rereview"}), obligation=False,
+        classes=CLAIM,
+    ),
     Rule(
         "rereview_decision", 30, ONLY_PETITION, "request_rereview", frozenset({"decide_rereview"}),
-        pauses=frozenset({"start_hearing"}), resumes=frozenset({"end_hearing"}),
+        pauses=frozenset({"start_hearing"}), resumes=frozenset({"end_hearing"}), classes=CLAIM,
     ),
-    Rule("mediation", 30, frozenset({DISPUTE}), "accept", frozenset({"agree", "mediation_failed"})),
+    # 一般在一个月内调结: advisory, never overdue.
+    Rule("mediation", 30, frozenset({DISPUTE}), "accept", frozenset({"agree", "mediation_failed"}), obligation=False),
 ]
 RULES_BY_CODE = {r.code: r for r in RULES}
 
@@ -94,7 +102,7 @@ class Clock:
         return self.state in ("running", "paused")
 
 
-def apply_event(clocks, kind, status_after, event, on_date, *, identity_unknown=False):
+def apply_event(clocks, kind, status_after, event, on_date, *, identity_unknown=False, legal_class=""):
     """Move `clocks` (a case's list, oldest first) on by `event` dated `on_date`; append any clock it starts."""
     for clock in clocks:
         if not clock.open:
@@ -109,7 +117,7 @@ def apply_event(clocks, kind, status_after, event, on_date, *, identity_unknown=
             clock.additions.append((on_date - clock.paused_on).days)
             clock.state, clock.paused_on = "running", None
     for rule in RULES:
-        if rule.start == event and kind in rule.kinds:
+        if rule.start == event and kind in rule.kinds and (rule.classes is None or legal_class in rule.classes):
             exempt = rule.code == "acceptance" and identity_unknown
             clocks.append(Clock(rule.code, on_date, state="exempt" if exempt else "running"))
 

@@ -70,10 +70,30 @@ def register(user, *, village=None, kind=Case.Kind.PETITION, legal_class=LegalCl
     )
 
 
+# A 复查 or 复核 decision as the organ above served it (recorded at the centre).
+HIGHER = {"organ": "青山县人民政府", "doc_number": "青政复〔2026〕1号"}
+
+
+def reply_signed_off(user, case, *, outcome, served_on, content, expected_version=None, signer=None,
+                     service_method="direct", at=None):
+    """The written answer the whole way: `user` drafts it, the organ's head (`signer`, default the township's
+    first leader) signs it off, `user` serves it. Returns the service event."""
+    from jiefen.cases.steps import do_draft_reply, do_reply_case, do_sign_off
+    from jiefen.org.queries import leadership_of
+
+    signer = signer or leadership_of(case.centre).first()
+    do_draft_reply(user, case, expected_version=case.version, outcome=outcome, content=content, at=at)
+    do_sign_off(signer, case, expected_version=case.version, approved=True, at=at)
+    return do_reply_case(
+        user, case, expected_version=case.version, served_on=served_on, service_method=service_method, at=at
+    )
+
+
 # The data migrations seed (module, function); each function is idempotent.
 SEEDS = [
     ("jiefen.cases.migrations.0003_search_and_categories", "seed_categories"),
     ("jiefen.clocks.migrations.0002_seed_rules", "seed"),
+    ("jiefen.clocks.migrations.0004_verified_articles", "update"),
     ("jiefen.notify.migrations.0002_seed_rules", "seed"),
     ("jiefen.leadership.migrations.0003_default_dossier_requirements", "seed"),
 ]

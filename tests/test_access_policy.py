@@ -4,7 +4,7 @@ The walk fails if a URL pattern has no policy row, if a role the table denies ge
 outside their scope, or if any response body (PDFs read as text) carries a marker string of a case the persona may
 not see; and, on the way, if a response lacks the Content-Security-Policy or an HTML page carries an inline script.
 The accusation's petitioner is a seeded marker identity: no user of the accused unit may ever meet it
-(信访工作条例 第四十六条(五)).
+(信访工作条例 第三十条第三款).
 """
 
 import io

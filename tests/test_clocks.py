@@ -21,7 +21,6 @@ from jiefen.cases.steps import (
     do_decide_review,
     do_end_hearing,
     do_extend_deadline,
-    do_reply_case,
     do_request_rereview,
     do_request_review,
     do_sign_for_case,
@@ -32,7 +31,7 @@ from jiefen.clocks.loading import format_schedule, load_year, parse_schedule
 from jiefen.clocks.models import ClockRule, HolidayDay, HolidayYear
 from jiefen.org.models import User
 
-from .factories import register
+from .factories import HIGHER, register, reply_signed_off
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 D = dt.date.fromisoformat
@@ -314,7 +313,7 @@ def test_an_extension_adds_days_and_shows_in_the_explanation(org, people):
                            approver=people["leader"])
     with on("2026-07-21"):
         do_extend_deadline(people["handler"], case, expected_version=case.version, days=20, reason="再延",
-                           approver=people["handler"])
+                           approver=people["director"])
     handling = deadline(case, "handling")
     # 06-01 + 90 = 08-30, a Sunday.
     assert handling.due_on == D("2026-08-31") == oracle_due(D("2026-06-01"), 90)
@@ -324,12 +323,12 @@ def test_an_extension_adds_days_and_shows_in_the_explanation(org, people):
 def test_a_hearing_stops_the_rereview_clock_for_its_duration(org, people):
     case = accepted_case(org, people, "2026-03-02")
     with on("2026-04-01"):
-        do_reply_case(people["handler"], case, expected_version=case.version, outcome="reject",
+        reply_signed_off(people["handler"], case, expected_version=case.version, outcome="reject",
                       served_on=D("2026-04-01"), content="不予支持")
     with on("2026-04-10"):
         do_request_review(people["clerk"], case, expected_version=case.version, requested_on=D("2026-04-10"))
     with on("2026-05-20"):
-        do_decide_review(people["leader"], case, expected_version=case.version, outcome="reject",
+        do_decide_review(people["leader"], case, expected_version=case.version, **HIGHER, outcome="uphold",
                          served_on=D("2026-05-20"), content="维持")
     with on("2026-06-01"):
         do_request_rereview(people["clerk"], case, expected_version=case.version, requested_on=D("2026-06-01"))
@@ -704,7 +703,7 @@ def test_holiday_days_are_listed_but_change_only_by_loading(client, director):
 
 def _rule_form(rule, **changes):
     fields = ["name", "legal_basis", "applies_to", "length", "unit", "start_event", "stop_events", "pause_events",
-              "resume_events", "max_extension_days"]
+              "resume_events", "max_extension_days", "source", "legal_classes"]
     data = {name: getattr(rule, name) for name in fields}
     data.update({"active": "on"} if rule.active else {})
     data.update({"is_obligation": "on"} if rule.is_obligation else {})

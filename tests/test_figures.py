@@ -34,13 +34,12 @@ from jiefen.cases.steps import (
     do_assign_case,
     do_close_case,
     do_correct_place,
-    do_reply_case,
     do_request_review,
     do_sign_for_case,
 )
 from jiefen.figures import counting, queries
 
-from .factories import register
+from .factories import register, reply_signed_off
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 MAY_START, MAY_END = dt.date(2026, 5, 1), dt.date(2026, 5, 31)
@@ -61,7 +60,7 @@ def finish(people, org, case, day, *, resolved=True):
     with on(day, 15):
         do_assign_case(people["leader"], case, expected_version=case.version, unit=org["land_office"])
         do_sign_for_case(people["land_handler"], case, expected_version=case.version)
-        do_reply_case(people["leader"], case, expected_version=case.version, outcome="support", served_on=day,
+        reply_signed_off(people["leader"], case, expected_version=case.version, outcome="support", served_on=day,
                       content="答复意见")
         do_close_case(people["leader"], case, expected_version=case.version, resolved=resolved)
 

@@ -11,13 +11,12 @@ from jiefen.cases.steps import (
     do_accept_case,
     do_assign_case,
     do_close_case,
-    do_reply_case,
     do_sign_for_case,
 )
 from jiefen.figures import counting
 from jiefen.figures.models import DailyFigure, HandlingDays, MonthFigure
 
-from .factories import register
+from .factories import register, reply_signed_off
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -37,7 +36,7 @@ def handle(people, org, case, day, *, resolved=True, served_late=False):
         do_accept_case(people["leader"], case, expected_version=case.version)
         do_assign_case(people["leader"], case, expected_version=case.version, unit=org["land_office"])
         do_sign_for_case(people["land_handler"], case, expected_version=case.version)
-        do_reply_case(people["leader"], case, expected_version=case.version, outcome="support", served_on=day,
+        reply_signed_off(people["leader"], case, expected_version=case.version, outcome="support", served_on=day,
                       content="答复")
         do_close_case(people["leader"], case, expected_version=case.version, resolved=resolved)
     return case

@@ -16,7 +16,6 @@ from jiefen.cases.steps import (
     do_accept_case,
     do_assign_case,
     do_close_case,
-    do_reply_case,
     do_sign_for_case,
 )
 from jiefen.leadership.models import (
@@ -41,7 +40,7 @@ from jiefen.leadership.steps import (
 from jiefen.leadership.visits import do_record_visit
 from jiefen.org.models import Role
 
-from .factories import VALID_IDS, person, register
+from .factories import VALID_IDS, person, register, reply_signed_off
 
 TODAY = dt.date.today
 
@@ -57,7 +56,7 @@ def replied_case(org, people, **extra):
     do_accept_case(people["leader"], case, expected_version=case.version)
     do_assign_case(people["leader"], case, expected_version=case.version, unit=org["village_a"])
     do_sign_for_case(people["handler"], case, expected_version=case.version)
-    do_reply_case(people["handler"], case, expected_version=case.version, outcome="explain",
+    reply_signed_off(people["handler"], case, expected_version=case.version, outcome="explain",
                   served_on=TODAY(), content="经核实，已向信访人解释说明。")
     return case
 

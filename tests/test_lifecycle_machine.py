@@ -45,11 +45,22 @@ from hypothesis.stateful import (
 from jiefen.audit.models import AuditRecord
 from jiefen.cases import access
 from jiefen.cases.actions import ActionError, CaseChanged, do_case_action
-from jiefen.cases.models import Case, Contact, Deadline, Document, Event, LegalClass, Recusal, ReplyOutcome
+from jiefen.cases.models import (
+    Case,
+    Contact,
+    Deadline,
+    Document,
+    Event,
+    IssuedDocument,
+    LegalClass,
+    Recusal,
+    ReplyOutcome,
+    ReviewOutcome,
+)
 from jiefen.cases.steps import registry as transitions
 
 from . import clock_oracle as oracle
-from .factories import register
+from .factories import HIGHER, register, reply_signed_off
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 DAY = dt.timedelta(days=1)
@@ -69,7 +80,6 @@ HOME = {
 }
 PERSONAS = list(HOME)
 CENTRE_STAFF = {"clerk", "leader", "director"}
-UNIT_HEADS = {"handler": "village_a", "land_handler": "land_office"}
 # Departments and villages of the centre (青山镇): the only units a case may be assigned to.
 ASSIGNABLE = {"village_a", "village_b", "land_office", "labour_office"}
 ASSIGN_CHOICES = sorted(ASSIGNABLE | {"grid_a", "town", "other_village"})
@@ -77,17 +87,21 @@ CLOSED_STATES = {"closed", *oracle.ENDED}
 STAFFED = ["village_a", "village_b", "land_office"]  # 劳动保障所 has nobody to sign for a case
 ROUTES = ["litigation", "arbitration", "admin_review", "admin_ruling", "other"]
 DECISIONS = {"reply": "handling", "decide_review": "review_decision", "decide_rereview": "rereview_decision"}
+# 复查 and 复核 are decided by the organs above and recorded as they served them.
+HIGHER_DECISIONS = ("decide_review", "decide_rereview")
 WINDOWS = {"request_review": "review_window", "request_rereview": "rereview_window"}
 # The lifecycle steps this machine drives (DESIGN.md §3, and 交办/签收/退回/回避). Other rows of the table
 # (the leadership app's 包案 and "1211" records) are left to their own tests.
 LIFECYCLE = [
     "accept", "not_accept", "forward", "assign", "sign_for", "return_case", "recuse", "note", "document", "extend",
-    "reply", "close", "request_review", "decide_review", "request_rereview", "start_hearing", "end_hearing",
-    "decide_rereview", "mediation_session", "agree", "mediation_failed", "refer", "contact",
+    "draft_reply", "sign_off", "reply", "close", "request_review", "decide_review", "request_rereview",
+    "start_hearing", "end_hearing", "decide_rereview", "mediation_session", "agree", "mediation_failed", "refer",
+    "contact",
 ]
 # Steps with no precondition read from the database, so a stale attempt can only fail on its version.
+# (送达处理意见书 reads whether its draft was signed off: not one of them.)
 STALE_ATTEMPTS = [
-    "accept", "not_accept", "forward", "assign", "reply", "close", "decide_review", "decide_rereview", "agree",
+    "accept", "not_accept", "forward", "assign", "close", "decide_review", "decide_rereview", "agree",
     "mediation_failed", "refer",
 ]
 
@@ -97,7 +111,7 @@ STALE_ATTEMPTS = [
 # that hearings get held.
 WEIGHT = {
     "not_accept": 1, "forward": 1, "return_case": 1, "recuse": 0, "note": 1, "document": 1, "contact": 1,
-    "mediation_session": 2, "decide_rereview": 2,
+    "mediation_session": 2, "decide_rereview": 2, "draft_reply": 6, "sign_off": 6,
 }
 
 # Steps that move the version; every row of one action agrees (checked in the test below).
@@ -165,6 +179,8 @@ class CaseModel:
     person_times: int = 1
     is_group: bool = False
     clocks: list = field(default_factory=list)
+    # The written answer on its way since the last one was served: None, "drafted", "signed" or "returned".
+    draft: str | None = None
 
     def open_clock(self, code):
         clock = oracle.latest(self.clocks, code)
@@ -241,7 +257,10 @@ class LifecycleMachine(RuleBasedStateMachine):
         )
         model = CaseModel(case.pk, case.number, case.received_at, kind, legal_class, village, accused, identity_unknown)
         model.moved_at = case.received_at
-        oracle.apply_event(model.clocks, kind, "registered", "register", self.today, identity_unknown=identity_unknown)
+        oracle.apply_event(
+            model.clocks, kind, "registered", "register", self.today, identity_unknown=identity_unknown,
+            legal_class=legal_class,
+        )
         self.cases.append(model)
         self.audit_count += 1
         self.changed.add(model.pk)
@@ -265,7 +284,7 @@ class LifecycleMachine(RuleBasedStateMachine):
             seen = self.unit_has(m, "village_a") or m.village == "village_a"
         else:
             seen = self.unit_has(m, home)
-        # 信访工作条例 第四十六条(五): never to the accused unit or anyone in it.
+        # 信访工作条例 第三十条第三款: never to the accused unit or anyone in it.
         if m.legal_class == LegalClass.ACCUSATION and m.accused in ancestors(home):
             seen = False
         # An accusation whose accused unit is not known yet: the centre's desk only.
@@ -358,15 +377,24 @@ class LifecycleMachine(RuleBasedStateMachine):
                     label="approver",
                 ),
             }
+        if action == "draft_reply":
+            outcomes = ["", "maybe"] if broken else ReplyOutcome.values
+            return {"outcome": data.draw(st.sampled_from(outcomes), label="outcome"), "content": text}
+        if action == "sign_off":
+            approved = data.draw(st.sampled_from([True, True, False]), label="approved")
+            return {"approved": approved, "comment": "" if broken else "请补充核实材料"}
         if action in DECISIONS:
             clock = m.open_clock(DECISIONS[action])
             starts = [d for d in (m.accepted_on, clock and clock.started_on) if d]
             anchors = [*starts, clock and clock.paused_on]
-            outcomes = ["", "maybe"] if broken else ReplyOutcome.values
+            served_on = self.draw_day(data, "served_on", anchors, max(starts, default=None), happy=happy)
+            if action == "reply":
+                return {"served_on": served_on, "service_method": "bogus" if broken else "direct"}
+            outcomes = ["", "maybe"] if broken else ReviewOutcome.values
             return {
+                "organ": "青山县人民政府", "doc_number": "" if broken else "青政复〔2026〕3号",
                 "outcome": data.draw(st.sampled_from(outcomes), label="outcome"),
-                "served_on": self.draw_day(data, "served_on", anchors, max(starts, default=None), happy=happy),
-                "content": "经调查核实，答复如下",
+                "served_on": served_on, "content": "经复查，答复如下",
             }
         if action == "close":
             return {"resolved": None if broken else data.draw(st.booleans(), label="resolved")}
@@ -452,19 +480,27 @@ class LifecycleMachine(RuleBasedStateMachine):
         if action == "document":
             return not blank(f["title"]) and f["file"] is not None
         if action == "extend":
-            approver = f["approver"]
-            approved = approver in ("leader", "director") or (
-                approver in UNIT_HEADS and UNIT_HEADS[approver] == m.responsible
-            )
+            # 经本机关、单位负责人批准 (第三十四条): the township's leadership, the organ handling every case here.
+            approved = f["approver"] in ("leader", "director")
             return not blank(f["reason"]) and 1 <= f["days"] <= oracle.extension_room(m.clocks) and approved
+        if action == "draft_reply":
+            return f["outcome"] in ReplyOutcome.values and not blank(f["content"])
+        if action == "sign_off":
+            # The head of the organ (the township's leadership) signs a draft waiting for it off, or sends it
+            # back with reasons.
+            return m.draft == "drafted" and who in ("leader", "director") and (f["approved"] or not blank(f["comment"]))
         if action in DECISIONS:
             served_on, clock = f["served_on"], m.open_clock(DECISIONS[action])
             # A decision cannot be served before the request it answers was received.
-            return (
-                f["outcome"] in ReplyOutcome.values and served_on <= today
+            served = (
+                served_on <= today
                 and (m.accepted_on is None or served_on >= m.accepted_on)
                 and (clock is None or served_on >= clock.started_on)
             )
+            if action == "reply":
+                # Only a draft the organ's head signed off is served.
+                return m.draft == "signed" and f["service_method"] == "direct" and served
+            return f["outcome"] in ReviewOutcome.values and not blank(f["doc_number"]) and served
         if action == "close":
             return f["resolved"] is not None
         if action in WINDOWS:
@@ -614,7 +650,13 @@ class LifecycleMachine(RuleBasedStateMachine):
             m.is_group = m.is_group or f["head_count"] >= 5  # 5人以上为集体访
         if action == "extend":
             oracle.extend(m.clocks, f["days"])
-        oracle.apply_event(m.clocks, m.kind, m.status, action, self.clock_date(action, f))
+        if action == "draft_reply":
+            m.draft = "drafted"
+        if action == "sign_off":
+            m.draft = "signed" if f["approved"] else "returned"
+        if action == "reply":
+            m.draft = None
+        oracle.apply_event(m.clocks, m.kind, m.status, action, self.clock_date(action, f), legal_class=m.legal_class)
         event(f"reached: {m.status}")
 
         last = Event.objects.filter(case_id=m.pk).order_by("-id").first()
@@ -637,6 +679,7 @@ class LifecycleMachine(RuleBasedStateMachine):
             "co_units": list(Case.co_units.through.objects.order_by("pk").values("case_id", "unit_id")),
             "recusals": list(Recusal.objects.order_by("pk").values("case_id", "user_id")),
             "documents": Document.objects.count(),
+            "issued": IssuedDocument.objects.count(),
             "last_audit": AuditRecord.objects.order_by("-id").values_list("id", flat=True).first() or 0,
         }
 
@@ -678,8 +721,9 @@ class LifecycleMachine(RuleBasedStateMachine):
             "mediation_failed": {"reason": "对方拒绝"},
             "refer": {"route": "litigation", "guidance": "可向法院起诉"},
         }.get(action, {})
-        if action in DECISIONS:
-            f = {"outcome": "explain", "served_on": self.today, "content": "答复"}
+        if action in HIGHER_DECISIONS:
+            f = {"organ": "青山县人民政府", "doc_number": "青政复〔2026〕9号", "outcome": "uphold",
+                 "served_on": self.today, "content": "答复"}
         before = self.world()
         with pytest.raises(CaseChanged):
             do_case_action(user, case, action, expected_version=page.version, **f)
@@ -781,13 +825,12 @@ def _in_rereview(org, people):
         w.do_assign_case(leader, case, expected_version=case.version, unit=org["village_a"])
         w.do_sign_for_case(people["handler"], case, expected_version=case.version)
     with on("2026-04-01"):
-        w.do_reply_case(leader, case, expected_version=case.version, outcome="reject", served_on=d("2026-04-01"),
-                        content="不予支持")
+        reply_signed_off(leader, case, outcome="reject", served_on=d("2026-04-01"), content="不予支持")
     with on("2026-04-10"):
         w.do_request_review(leader, case, expected_version=case.version, requested_on=d("2026-04-10"))
     with on("2026-05-20"):
-        w.do_decide_review(leader, case, expected_version=case.version, outcome="reject", served_on=d("2026-05-20"),
-                           content="维持")
+        w.do_decide_review(leader, case, expected_version=case.version, **HIGHER, outcome="uphold",
+                           served_on=d("2026-05-20"), content="维持")
     with on("2026-06-01"):
         w.do_request_rereview(leader, case, expected_version=case.version, requested_on=d("2026-06-01"))
     return case
@@ -825,7 +868,7 @@ def test_a_rereview_decision_during_a_hearing_is_not_served_before_the_request(o
         do_start_hearing(people["leader"], case, expected_version=case.version)
         before = _trace(case)
         with pytest.raises(ActionError, match="起算日"):
-            do_decide_rereview(people["leader"], case, expected_version=case.version, outcome="reject",
+            do_decide_rereview(people["leader"], case, expected_version=case.version, **HIGHER, outcome="uphold",
                                served_on=dt.date(2026, 5, 28), content="维持")
         assert _trace(case) == before
 

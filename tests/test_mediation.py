@@ -145,10 +145,13 @@ def test_the_agreement_pdf_reads_back_with_both_parties_and_the_terms(client, or
     response = client.get(f"/cases/{dispute.number}/notice/agreement.pdf")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     text = text_of(response.content)
-    assert "矛盾纠纷调解协议书" in text and "青山镇矛调协〔" in text
-    assert "当事人（申请方）陈大山" in text and "当事人（对方）李小河" in text
+    # The people's mediation committee's document, never the centre's; the parties' particulars (人民调解法: 当事人的
+    # 基本情况), sex and birth date read from the ID number.
+    assert text.startswith("东村人民调解委员会青山镇调协〔") and "矛盾纠纷调解协议书" in text
+    assert "矛盾纠纷调处化解中心" not in text and "（印章）东村人民调解委员会" in text
+    assert "当事人（申请方）陈大山，女，1949年12月31日出生" in text and "当事人（对方）李小河" in text
     assert re.sub(r"\s+", "", TERMS) in text and re.sub(r"\s+", "", PERFORMANCE) in text
-    assert "压占陈大山菜地" in text and "刘调解" in text and "人民调解法》第三十一条" in text
+    assert "压占陈大山菜地" in text and "刘调解" in text and "人民调解法》第三十一条第一款" in text
     for raw in VALID_IDS[:2] + ["13800138000"]:
         assert raw not in text  # served and filed: ID numbers and phones masked
     assert f"{TODAY.year}年{TODAY.month}月{TODAY.day}日" in text

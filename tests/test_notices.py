@@ -28,14 +28,13 @@ from jiefen.cases.steps import (
     do_end_hearing,
     do_extend_deadline,
     do_not_accept_case,
-    do_reply_case,
     do_request_rereview,
     do_request_review,
     do_sign_for_case,
     do_start_hearing,
 )
 
-from .factories import VALID_IDS, register
+from .factories import HIGHER, VALID_IDS, register, reply_signed_off
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 PHONE = "13800138000"
@@ -63,7 +62,7 @@ def petition(org, people, until, *, parties=None, hearing=False):
             do_sign_for_case(handler, case, expected_version=case.version)
     if stop >= 2:
         with on(dt.date(2026, 6, 10)):
-            do_reply_case(
+            reply_signed_off(
                 handler, case, expected_version=case.version, outcome="reject", served_on=dt.date(2026, 6, 10),
                 content="经调查核实，工资已于2025年12月结清，双方签字确认。\n加付误工费的要求缺乏依据。",
             )
@@ -72,7 +71,7 @@ def petition(org, people, until, *, parties=None, hearing=False):
             do_request_review(clerk, case, expected_version=case.version, requested_on=dt.date(2026, 6, 15))
         with on(dt.date(2026, 6, 24)):
             do_decide_review(
-                leader, case, expected_version=case.version, outcome="explain", served_on=dt.date(2026, 6, 24),
+                leader, case, expected_version=case.version, **HIGHER, outcome="uphold", served_on=dt.date(2026, 6, 24),
                 content="原处理意见认定事实清楚，向信访人解释结算依据。",
             )
     if stop >= 4:
@@ -85,7 +84,7 @@ def petition(org, people, until, *, parties=None, hearing=False):
                 do_end_hearing(leader, case, expected_version=case.version)
         with on(dt.date(2026, 7, 6)):
             do_decide_rereview(
-                leader, case, expected_version=case.version, outcome="reject", served_on=dt.date(2026, 7, 6),
+                leader, case, expected_version=case.version, **HIGHER, outcome="uphold", served_on=dt.date(2026, 7, 6),
                 content="同意复查意见。",
             )
     return case
@@ -147,7 +146,8 @@ def test_the_receipt_says_how_to_track_the_case_and_when_acceptance_is_due(org, 
     assert "15日内书面告知是否受理，期限至2026年6月17日" in text
     assert "起算日2026-06-02（周二），当日不计入" in text
     assert "网上查询页面" in text and "接待窗口" in text
-    assert "青山镇矛盾纠纷调处化解中心" in text
+    # Given over at the desk in the name of the township's government, not the centre.
+    assert "青山镇人民政府" in text and "矛盾纠纷调处化解中心" not in text
 
 
 def test_a_receipt_for_an_unknown_name_or_address_says_no_acceptance_deadline_applies(org, people):
@@ -175,18 +175,20 @@ def test_an_acceptance_notice_states_the_acceptance_and_the_handling_period(org,
     assert "青山镇信访受告〔2026〕1号" in text
     assert "陈大山：" in text
     assert "你于2026年6月2日来访反映的“要求解决拖欠工资问题”一事" in text
-    assert "本中心已于2026年6月3日依法受理" in text
-    # 60 days from Wed 06-03 is Sun 08-02: the period runs on to Mon 08-03.
-    assert "《信访工作条例》第三十五条" in text and "60日内办结（期限至2026年8月3日）" in text
+    assert "属于本机关职权范围，本机关已于2026年6月3日依法受理" in text
+    # 60 days from Wed 06-03 is Sun 08-02: the period runs on to Mon 08-03 (第三十四条).
+    assert "《信访工作条例》第三十四条" in text and "60日内办结（期限至2026年8月3日）" in text
     assert case.number in text
-    assert "青山镇矛盾纠纷调处化解中心2026年6月3日" in text
+    # Issued by the organ handling it, under its seal; the centre has no legal personality.
+    assert text.startswith("青山镇人民政府青山镇信访受告") and "（印章）青山镇人民政府2026年6月3日" in text
+    assert "矛盾纠纷调处化解中心" not in text
 
 
 def test_an_acceptance_notice_reprinted_after_an_extension_keeps_the_period_it_was_served_with(org, people):
     case = petition(org, people, "accepted")
     with on(dt.date(2026, 7, 1)):
         do_extend_deadline(people["handler"], case, expected_version=case.version, days=30, reason="需现场测量",
-                           approver=people["handler"])
+                           approver=people["leader"])
     assert case.deadlines.get(rule__code="handling").due_on == dt.date(2026, 9, 1)
     text = text_of(render_notice(case, "acceptance_notice"))
     assert "期限至2026年8月3日" in text
@@ -209,7 +211,7 @@ def test_a_non_acceptance_notice_gives_the_reason_and_the_lawful_channel(org, pe
     assert "信访事项不予受理告知书" in text
     assert "青山镇信访不受告〔2026〕1号" in text
     assert "陈大山：" in text and case.number in text
-    assert "经审查，该事项属于劳动争议，应当申请劳动争议仲裁，本中心依法不予受理" in text
+    assert "经审查，该事项属于劳动争议，应当申请劳动争议仲裁，本机关依法不予受理" in text
     assert "通过向青山县劳动人事争议仲裁委员会申请仲裁依法解决" in text
     assert "2026年6月5日" in text
 
@@ -221,38 +223,26 @@ def test_a_reply_states_outcome_and_content_and_the_right_to_ask_for_review(org,
     assert "青山镇信访处〔2026〕1号" in text
     assert "陈大山：" in text and case.number in text
     assert "工资已于2025年12月结清，双方签字确认。" in text and "加付误工费的要求缺乏依据。" in text
-    assert "处理意见：不予支持。" in text
-    assert "《信访工作条例》第三十六条" in text
-    assert "自收到本处理意见书之日起30日内" in text and "请求复查" in text
+    assert "处理意见：不予支持（《信访工作条例》第三十二条）。" in text
+    # 复查 goes to the organ above the one that handled it (第三十五条): the county's government.
+    assert "依照《信访工作条例》第三十五条的规定" in text
+    assert "自收到本处理意见书之日起30日内，向青山县人民政府请求复查" in text
     assert "本处理意见书于2026年6月10日送达，请求复查的期限至2026年7月10日止" in text
+    assert "（印章）青山镇人民政府2026年6月10日" in text
 
 
-def test_a_review_decision_points_to_rereview_within_30_days(org, people):
-    case = petition(org, people, "review_decided")
-    text = assert_served_and_filed_safely(render_notice(case, "review_decision"))
-    assert "信访事项复查意见书" in text
-    assert "青山镇信访复查〔2026〕1号" in text
-    assert "陈大山：" in text and case.number in text
-    assert "你对2026年6月10日送达的处理意见（不予支持）不服，于2026年6月15日请求复查" in text
-    assert "向信访人解释结算依据" in text and "复查意见：解释说明。" in text
-    assert "《信访工作条例》第三十七条" in text
-    assert "自收到本复查意见书之日起30日内" in text and "请求复核" in text
-    assert "请求复核的期限至2026年7月24日止" in text
-
-
-def test_a_rereview_decision_says_the_matter_is_final(org, people):
+def test_review_and_rereview_are_recorded_as_the_organs_above_decided_them_not_issued_here(org, people):
     case = petition(org, people, "final", hearing=True)
     assert case.status == "final"
-    text = assert_served_and_filed_safely(render_notice(case, "rereview_decision"))
-    assert "信访事项复核意见书" in text
-    assert "青山镇信访复核〔2026〕1号" in text
-    assert "陈大山：" in text and case.number in text
-    assert "你对2026年6月24日送达的复查意见（解释说明）不服，于2026年6月26日请求复核" in text
-    assert "本中心于2026年6月30日就该事项举行了听证" in text
-    assert "复核意见：不予支持。" in text
-    assert "该信访事项已经终结" in text
-    assert "仍以同一事实和理由提出信访事项的" in text and "不再受理" in text
-    assert "请求复查" not in text and "请求复核的期限" not in text
+    review, rereview = case.events.get(kind="decide_review"), case.events.get(kind="decide_rereview")
+    assert review.data["organ"] == "青山县人民政府" and review.data["doc_number"] == "青政复〔2026〕1号"
+    assert review.data["outcome"] == rereview.data["outcome"] == "uphold"
+    assert "青山县人民政府复查意见（青政复〔2026〕1号）：维持，2026-06-24送达" == review.summary
+    # Their documents are the organs above's: nothing of theirs is printed under the township's name.
+    assert set(available_notices(case)) == {"acceptance_notice", "reply"}
+    for kind in ("review_decision", "rereview_decision"):
+        with pytest.raises(NoticeUnavailable, match="这种文书"):
+            render_notice(case, kind)
 
 
 def test_a_group_notice_is_addressed_to_all_and_masks_every_petitioner(org, people):
@@ -276,9 +266,12 @@ def test_a_dispute_gets_a_mediation_period_and_no_petition_notices(org, people):
     with on(dt.date(2026, 6, 3)):
         do_accept_case(people["leader"], case, expected_version=case.version)
     text = assert_served_and_filed_safely(render_notice(case, "acceptance_notice"))
-    assert "矛盾纠纷受理告知书" in text and "青山镇矛调受告〔2026〕1号" in text
+    # A dispute is the people's mediation committee's (人民调解委员会), not the government's nor the centre's.
+    assert "矛盾纠纷受理告知书" in text and text.startswith("东村人民调解委员会青山镇调受告〔2026〕1号")
     assert "当事人：陈大山" in text
     assert "30日内调结（期限至2026年7月3日）" in text
+    # The one-month period is advisory; its article could not be read in an official text, so none is printed.
+    assert "依照《人民调解工作若干规定》的规定，一般在受理之日起30日内调结" in text and "第三十" not in text
     with pytest.raises(NoticeUnavailable, match="矛盾纠纷不适用处理意见书"):
         render_notice(case, "reply")
 
@@ -286,14 +279,12 @@ def test_a_dispute_gets_a_mediation_period_and_no_petition_notices(org, people):
 def test_available_notices_follow_the_case_history(org, people):
     assert available_notices(petition(org, people, "registered")) == []
     assert available_notices(petition(org, people, "accepted")) == ["acceptance_notice"]
-    assert available_notices(petition(org, people, "final")) == [
-        "acceptance_notice", "reply", "review_decision", "rereview_decision",
-    ]
+    assert available_notices(petition(org, people, "final")) == ["acceptance_notice", "reply"]
 
 
 @pytest.mark.parametrize("kind, step", [
-    ("acceptance_notice", "受理"), ("non_acceptance_notice", "不予受理"), ("reply", "出具处理意见"),
-    ("review_decision", "登记复查意见"), ("rereview_decision", "登记复核意见"),
+    ("acceptance_notice", "受理"), ("non_acceptance_notice", "不予受理"), ("reply", "送达处理意见书"),
+    ("forward_notice", "转送"), ("extension_notice", "延长办理期限"),
 ])
 def test_a_notice_the_history_does_not_support_is_refused_with_a_reason(org, people, kind, step):
     case = petition(org, people, "registered")

@@ -17,14 +17,13 @@ from jiefen.cases.steps import (
     do_accept_case,
     do_add_note,
     do_assign_case,
-    do_reply_case,
     do_sign_for_case,
 )
 from jiefen.portal.actions import MAX_FAILURES, service_account
 from jiefen.portal.forms import KEY_SIGNER
 from jiefen.portal.models import Submission, TrackingFailure
 
-from .factories import VALID_IDS
+from .factories import VALID_IDS, reply_signed_off
 
 pytestmark = pytest.mark.django_db
 
@@ -94,7 +93,7 @@ def replied_case(client, org, people, served_on=None):
     do_assign_case(people["leader"], case, expected_version=case.version, unit=org["village_a"])
     do_sign_for_case(people["handler"], case, expected_version=case.version)
     do_add_note(people["handler"], case, text="内部记录：老板有赌博前科，注意稳控")
-    do_reply_case(
+    reply_signed_off(
         people["handler"], case, expected_version=case.version, outcome="support",
         served_on=served_on or timezone.localdate(), content="责成工地负责人于12月5日前足额支付。",
     )
@@ -284,7 +283,7 @@ def test_tracking_shows_state_and_public_steps_without_notes_staff_names_or_id_n
     page = client.get(reverse("portal:tracked"))
     body = page.content.decode()
     assert page.status_code == 200
-    assert "已答复" in body and "东村签收办理" in body and "交由东村办理" in body and "出具处理意见：支持" in body
+    assert "已答复" in body and "东村签收办理" in body and "交由东村办理" in body and "出具处理意见书：支持" in body
     assert "复查申请期限" in body
     assert "内部记录" not in body and "赌博" not in body
     for staff in ("赵村干", "李书记", "王接待", "网上信访平台"):
@@ -450,7 +449,7 @@ def test_review_requested_on_day_31_is_refused_and_the_page_says_why(client, org
         track(client, case)
         body = client.get(reverse("portal:tracked")).content.decode()
         assert 'id="review-submit"' not in body
-        assert "申请复查的期限已于2026-12-02届满" in body and "第三十六条" in body
+        assert "申请复查的期限已于2026-12-02届满" in body and "第三十五条" in body
         client.post(reverse("portal:request_review"), {"action": "request_review"})
         messages = [str(m) for m in client.get(reverse("portal:tracked")).context["messages"]]
     case.refresh_from_db()

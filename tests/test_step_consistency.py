@@ -21,19 +21,20 @@ from jiefen.cases.steps import (
     do_assign_case,
     do_close_case,
     do_decide_review,
+    do_draft_reply,
     do_record_agreement,
     do_record_mediation_failure,
     do_refer_case,
-    do_reply_case,
     do_request_rereview,
     do_request_review,
     do_sign_for_case,
+    do_sign_off,
     do_start_hearing,
     registry,
 )
 from jiefen.leadership.steps import do_add_measure, do_assign_owner, do_designate_hard_case
 
-from .factories import register
+from .factories import HIGHER, register, reply_signed_off
 
 PERSONAS = ["clerk", "leader", "director", "handler", "other_handler", "land_handler", "mediator", "supervisor"]
 PETITION_STATES = [
@@ -74,19 +75,25 @@ def lived(people, org):
         return case
 
     replied = handled()
-    do_reply_case(
-        handler, replied, expected_version=replied.version, outcome="reject", served_on=today, content="不予支持"
-    )
+    reply_signed_off(handler, replied, outcome="reject", served_on=today, content="不予支持")
     hearing = handled()
-    do_reply_case(handler, hearing, expected_version=hearing.version, outcome="reject", served_on=today, content="否")
+    reply_signed_off(handler, hearing, outcome="reject", served_on=today, content="否")
     do_request_review(leader, hearing, expected_version=hearing.version, requested_on=today)
-    do_decide_review(leader, hearing, expected_version=hearing.version, outcome="reject", served_on=today, content="否")
+    do_decide_review(leader, hearing, expected_version=hearing.version, **HIGHER, outcome="uphold",
+                     served_on=today, content="否")
     do_request_rereview(leader, hearing, expected_version=hearing.version, requested_on=today)
     do_start_hearing(leader, hearing, expected_version=hearing.version, on_date=today)
     decided = handled()
-    do_reply_case(handler, decided, expected_version=decided.version, outcome="reject", served_on=today, content="否")
+    reply_signed_off(handler, decided, outcome="reject", served_on=today, content="否")
     do_request_review(leader, decided, expected_version=decided.version, requested_on=today)
-    do_decide_review(leader, decided, expected_version=decided.version, outcome="reject", served_on=today, content="否")
+    do_decide_review(leader, decided, expected_version=decided.version, **HIGHER, outcome="uphold",
+                     served_on=today, content="否")
+    # The written answer on its way: drafted (awaiting 审签), and signed off (awaiting 送达).
+    drafted = handled()
+    do_draft_reply(handler, drafted, expected_version=drafted.version, outcome="support", content="支持")
+    signed = handled()
+    do_draft_reply(handler, signed, expected_version=signed.version, outcome="support", content="支持")
+    do_sign_off(leader, signed, expected_version=signed.version, approved=True)
     hard = handled()
     do_designate_hard_case(leader, hard, expected_version=hard.version, kind="backlog", reason="久拖未决")
     do_add_measure(leader, hard, text="上门走访", person_name="村支书", review_on=today)
@@ -107,7 +114,7 @@ def lived(people, org):
     do_close_case(mediator, referred, expected_version=referred.version, resolved=False)
     # An accusation by letter that does not say which unit it is about: only a leader may name it.
     unnamed = register(people["clerk"], village=org["village_a"], legal_class=LegalClass.ACCUSATION)
-    return [replied, decided, hearing, hard, agreed, referred, unnamed]
+    return [replied, decided, hearing, drafted, signed, hard, agreed, referred, unnamed]
 
 
 def accepted_by_actions(user, number):

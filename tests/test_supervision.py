@@ -29,7 +29,6 @@ from jiefen.cases.steps import (
     do_accept_case,
     do_assign_case,
     do_extend_deadline,
-    do_reply_case,
     do_sign_for_case,
 )
 from jiefen.clocks.calendar import WorkCalendar
@@ -43,7 +42,7 @@ from jiefen.notify.pdf import render_supervision_notice
 from jiefen.notify.supervision import SupervisionReport, fire_before, fires, remind, supervise
 from jiefen.org.models import Role
 
-from .factories import person, register, reseed
+from .factories import person, register, reply_signed_off, reseed
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 ROOT = Path(__file__).resolve().parents[1]
@@ -325,7 +324,7 @@ def test_the_notice_can_be_rendered_for_any_overdue_clock_on_the_day(petition):
 
 def test_a_clock_met_meanwhile_is_not_escalated(petition, people):
     with on(DUE, 16):
-        do_reply_case(
+        reply_signed_off(
             people["handler"], petition, expected_version=petition.version, outcome="support", served_on=DUE,
             content="已协调支付。",
         )

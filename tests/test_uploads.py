@@ -264,7 +264,7 @@ def test_display_names_are_cleaned_and_cut_keeping_the_extension():
 
 
 def test_the_accused_unit_never_gets_the_materials_of_an_accusation(client, org, people):
-    # 信访工作条例 第四十六条(五): the accused village's staff cannot reach the case, nor its files.
+    # 信访工作条例 第三十条第三款: the accused village's staff cannot reach the case, nor its files.
     case = factories.register(people["clerk"], village=org["village_a"], legal_class=LegalClass.ACCUSATION,
                               accused_unit=org["village_a"], request="举报东村村委会虚报冒领补助款")
     do_case_action(

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from jiefen.audit.models import AuditRecord
 from jiefen.cases.models import Case, Category, Contact, LegalClass, Party, Status
-from jiefen.cases.steps import do_accept_case, do_assign_case, do_sign_for_case
+from jiefen.cases.steps import do_accept_case, do_assign_case, do_draft_reply, do_sign_for_case, do_sign_off
 
 from .factories import VALID_IDS, register
 
@@ -179,10 +179,17 @@ def test_a_handler_is_told_they_may_not_accept(client, org, people):
     do_assign_case(people["leader"], case, expected_version=case.version, unit=org["village_a"])
     do_sign_for_case(people["handler"], case, expected_version=case.version)
     login(client, people["handler"])
-    response = client.post(reverse("case_act", args=[case.number, "reply"]), {
-        "reply-expected_version": case.version, "reply-outcome": "support",
-        "reply-served_on": (timezone.localdate() + dt.timedelta(days=3)).isoformat(), "reply-content": "支持",
-    })
+    served = {"reply-expected_version": case.version, "reply-service_method": "direct",
+              "reply-served_on": timezone.localdate().isoformat()}
+    # Drafted but not signed off: the 处理意见书 is not served.
+    do_draft_reply(people["handler"], case, expected_version=case.version, outcome="support", content="支持")
+    served["reply-expected_version"] = case.version
+    response = client.post(reverse("case_act", args=[case.number, "reply"]), served)
+    assert response.status_code == 409 and "尚未审签" in response.content.decode()
+    do_sign_off(people["leader"], case, expected_version=case.version, approved=True)
+    served.update({"reply-expected_version": case.version,
+                   "reply-served_on": (timezone.localdate() + dt.timedelta(days=3)).isoformat()})
+    response = client.post(reverse("case_act", args=[case.number, "reply"]), served)
     assert response.status_code == 400 and "不能晚于今天" in response.content.decode()
     assert Case.objects.get(pk=case.pk).status == Status.IN_HANDLING
 

@@ -237,7 +237,8 @@ def act(user, number, action, files=None, **fields):
 
 
 def handle(a, org, people):
-    """Accept, hand over off the accused side, sign for, a note, a document, a reply."""
+    """Accept, hand over off the accused side, sign for, a note, a document, a reply drafted, signed off and
+    served."""
     number = a.case.number
     unit_key, handler_key = ASSIGNEE[a.level]
     handler = people[handler_key]
@@ -247,8 +248,9 @@ def handle(a, org, people):
     act(handler, number, "note", text=f"{a.markers['note']}：已约{a.markers['name']}面谈")
     act(handler, number, "document", title=a.markers["title"],
         files=[upload(f"{a.markers['upload']}.png", png_bytes())])
-    act(handler, number, "reply", outcome="support", served_on=timezone.localdate().isoformat(),
-        content=a.markers["reply"])
+    act(handler, number, "draft_reply", outcome="support", content=a.markers["reply"])
+    act(people["leader"], number, "sign_off", approved="1")
+    act(handler, number, "reply", served_on=timezone.localdate().isoformat(), service_method="direct")
 
 
 @pytest.fixture

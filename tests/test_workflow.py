@@ -13,12 +13,11 @@ from jiefen.cases.steps import (
     do_assign_case,
     do_close_case,
     do_extend_deadline,
-    do_reply_case,
     do_request_review,
     do_sign_for_case,
 )
 
-from .factories import register
+from .factories import register, reply_signed_off
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -30,14 +29,13 @@ def test_a_petition_goes_from_desk_to_closure(org, people):
     do_assign_case(people["leader"], case, expected_version=case.version, unit=org["village_a"])
     do_sign_for_case(people["handler"], case, expected_version=case.version)
     steps.do_add_note(people["handler"], case, text="走访核实")
-    do_reply_case(people["handler"], case, expected_version=case.version, outcome="support",
-                  served_on=timezone.localdate(), content="支持其诉求")
+    reply_signed_off(people["handler"], case, outcome="support", served_on=timezone.localdate(), content="支持其诉求")
     do_close_case(people["handler"], case, expected_version=case.version, resolved=True)
     case.refresh_from_db()
     assert case.status == Status.CLOSED and case.resolved is True
     kinds = list(Event.objects.filter(case=case).values_list("kind", flat=True))
-    assert kinds == ["register", "accept", "assign", "sign_for", "note", "reply", "close"]
-    assert AuditRecord.objects.filter(object_ref=case.number).count() == 7
+    assert kinds == ["register", "accept", "assign", "sign_for", "note", "draft_reply", "sign_off", "reply", "close"]
+    assert AuditRecord.objects.filter(object_ref=case.number).count() == 9
 
 
 def test_a_stale_version_is_refused_and_changes_nothing(org, people):
@@ -69,8 +67,13 @@ def test_extension_is_capped_at_thirty_days(org, people):
     with pytest.raises(actions.ActionError, match="30"):
         do_extend_deadline(people["handler"], case, expected_version=case.version, days=31, reason="复杂",
                            approver=people["leader"])
+    # 第三十四条: 经本机关、单位负责人批准. The village's head is not the head of the organ (the township's
+    # government): he may not approve it, whatever his village's role in the handling.
+    with pytest.raises(actions.ActionError, match="办理机关负责人"):
+        do_extend_deadline(people["handler"], case, expected_version=case.version, days=30, reason="情况复杂",
+                           approver=people["handler"])
     do_extend_deadline(people["handler"], case, expected_version=case.version, days=30, reason="情况复杂",
-                       approver=people["handler"])
+                       approver=people["leader"])
     handling = case.deadlines.get(rule__code="handling")
     assert "延期" in handling.explanation
 
@@ -80,7 +83,7 @@ def _replied_case(org, people, served_on):
     do_accept_case(people["leader"], case, expected_version=case.version)
     do_assign_case(people["leader"], case, expected_version=case.version, unit=org["village_a"])
     do_sign_for_case(people["handler"], case, expected_version=case.version)
-    do_reply_case(people["handler"], case, expected_version=case.version, outcome="reject", served_on=served_on,
+    reply_signed_off(people["handler"], case, expected_version=case.version, outcome="reject", served_on=served_on,
                   content="不予支持")
     return case
 
@@ -110,7 +113,7 @@ def test_editing_a_rule_does_not_move_a_clock_already_running(org, people):
     do_sign_for_case(people["handler"], case, expected_version=case.version)
     ClockRule.objects.filter(code="handling").update(length=90)
     do_extend_deadline(people["handler"], case, expected_version=case.version, days=10, reason="情况复杂",
-                       approver=people["handler"])
+                       approver=people["leader"])
     handling = case.deadlines.get(rule__code="handling")
     assert handling.length == 60 and "+70日" in handling.explanation
 

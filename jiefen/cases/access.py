@@ -31,8 +31,9 @@ def scope_q(user):
         q = _unit_cases_q(scope.unit_ids)
         if scope.village:  # a grid worker or mediator: also every case of the village
             q |= Q(village=scope.village)
-    # 信访工作条例 第四十六条(五): an accused unit never sees the accusation that names it. Only departments,
-    # villages and grids can be accused here (actions.intake), so only their staff need the clause.
+    # 信访工作条例 第三十条第三款 (第四十六条第五项 the sanction): an accused unit never sees the accusation that
+    # names it. Only departments, villages and grids can be accused here (actions.intake), so only their staff
+    # need the clause.
     if unit.kind in (Unit.Kind.DEPARTMENT, Unit.Kind.VILLAGE, Unit.Kind.GRID):
         q &= ~Q(legal_class=LegalClass.ACCUSATION, accused_unit_id__in=accused_side_ids(user))
     # An accusation whose accused unit is not known yet (online, by letter): the centre's desk only, until a

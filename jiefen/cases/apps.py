@@ -24,7 +24,7 @@ class Config(AppConfig):
     verbose_name = "案件"
 
     def ready(self):
-        from . import steps  # noqa: F401 (declaring the lifecycle's steps registers them)
+        from . import notices, steps  # noqa: F401 (declaring the steps registers them; notices issue on steps)
 
         post_migrate.connect(refresh_planner_statistics, sender=self, dispatch_uid="cases.analyze")
         # The clocks below know the lifecycle's events and react to a new holiday schedule only through these.

@@ -79,6 +79,14 @@ class ReplyOutcome(models.TextChoices):
     REJECT = "reject", _("不予支持")
 
 
+class ReviewOutcome(models.TextChoices):
+    """What a 复查 or 复核 decides about the opinion under review."""
+
+    UPHOLD = "uphold", _("维持")
+    VARY = "vary", _("变更")
+    REVOKE = "revoke", _("撤销（责令重新办理）")
+
+
 class Category(models.Model):
     """Subject category (事项分类), e.g. 土地征收, 劳动工资, 邻里纠纷."""
 
@@ -164,6 +172,11 @@ class Case(models.Model):
     # The earliest running obligation deadline, kept by the clock engine so lists can flag and filter by index.
     next_due_on = models.DateField(_("最近期限"), null=True, blank=True)
     schedule_warning = models.BooleanField(default=False)
+    # 终结: the same person's same matter was decided at 复核 (or the decision stood unchallenged) in this earlier
+    # case; registered again, it is flagged and counted apart, and is not accepted again (不再受理).
+    final_repeat_of = models.ForeignKey(
+        "self", models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("已终结的原案件")
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -323,6 +336,52 @@ class Document(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class ServiceMethod(models.TextChoices):
+    """How a document reached the petitioner (送达方式)."""
+
+    DIRECT = "direct", _("直接送达")
+    POST = "post", _("邮寄送达")
+    ONLINE = "online", _("网上送达")
+    LEFT = "left", _("留置送达")
+    PUBLIC = "public", _("公告送达")
+
+
+class IssuedDocument(models.Model):
+    """A written document issued on a case (告知书, 处理意见书, 调解协议书, ...), kept as issued.
+
+    What it says is fixed when the step that issues it is taken (`content`, the notice's context as of then); the
+    PDF is made from that once, on first print, and stored with its SHA-256: every later print is that file, byte
+    for byte. Its service (送达: method, date) and the return of the 送达回证 are recorded on it.
+    """
+
+    case = models.ForeignKey(Case, models.CASCADE, related_name="issued")
+    event = models.ForeignKey(Event, models.CASCADE, related_name="+")
+    kind = models.CharField(_("文书"), max_length=30)
+    title = models.CharField(_("标题"), max_length=100)
+    issuer = models.CharField(_("发文机关"), max_length=100)
+    doc_number = models.CharField(_("文号"), max_length=60)
+    content = models.JSONField(default=dict)
+    issued_on = models.DateField(_("成文日期"))
+    pdf = models.FileField(upload_to="issued/%Y/%m/", blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    service_method = models.CharField(_("送达方式"), max_length=10, choices=ServiceMethod.choices, blank=True)
+    served_on = models.DateField(_("送达日期"), null=True, blank=True)
+    served_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("送达人")
+    )
+    receipt_returned_on = models.DateField(_("回证收回日期"), null=True, blank=True)
+    receipt_signer = models.CharField(_("受送达人签收"), max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = _("发出的文书")
+        verbose_name_plural = _("发出的文书")
+        ordering = ["issued_on", "id"]
+        constraints = [models.UniqueConstraint(fields=["event", "kind"], name="unique_issued_per_event")]
+
+    def __str__(self):
+        return f"{self.title} {self.doc_number}"
 
 
 class Recusal(models.Model):

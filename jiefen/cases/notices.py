@@ -1,17 +1,28 @@
 """The written notices of a case and the desk receipt (回执), as PDF laid out after GB/T 9704-2012.
 
-受理告知书, 不予受理告知书, 处理意见书, 复查意见书 and 复核意见书 are served on the petitioner and filed with the case,
-so ID numbers and phone numbers appear masked. What a notice says comes from the timeline event that made it due
-(Event.data of `not_accept`, `reply`, `decide_review`, `decide_rereview`) and from the clock rows; the periods and
-articles it cites come from the clock rules (clocks.ClockRule), which are configuration, not constants here.
+受理告知书, 不予受理告知书, 转送告知书, 延期告知书 and 处理意见书 are served on the petitioner and filed with the
+case, so ID numbers and phone numbers appear masked. Each is issued by the organ that handles the matter
+(jiefen.org.organs: the township's 人民政府, or a county department), never by the centre, which has no legal
+personality; a dispute's 调解协议书 and 导入法定途径告知书 are the people's mediation committee's. 复查 and 复核
+opinions are the organs above's documents: the case records them (jiefen.cases.steps.review), it does not issue
+them.
+
+A notice is issued by the step that makes it due: `issue` (called by steps.perform after every step) fixes what it
+says then, from the step's event (Event.data of `not_accept`, `reply`, ...), the clock rows and the case, into an
+IssuedDocument row. The PDF is made from that row once, on first print, and stored with its SHA-256: every later
+print is that file, byte for byte, whatever changed on the case since. The periods and articles a notice cites come
+from the clock rules (clocks.ClockRule) and jiefen.cases.law, never from constants here.
 
 Fonts are Debian's fonts-noto-cjk, found through fontconfig. Government intranets have no internet, so the URL
 fetcher refuses every scheme but file: and a stray remote reference stops the rendering instead of hanging on it.
 """
 
+import hashlib
 import re
 from dataclasses import dataclass
 
+from django.core.files.base import ContentFile
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.dateparse import parse_date
@@ -24,9 +35,12 @@ from weasyprint.urls import URLFetcher
 
 from jiefen.clocks.calendar import compute_due
 from jiefen.clocks.models import ClockRule
+from jiefen.org import organs
 
-from .models import REFERRAL_ROUTES, Case, Channel, Deadline, Party, ReplyOutcome
+from . import law
+from .models import REFERRAL_ROUTES, Case, Channel, Deadline, IssuedDocument, LegalClass, Party, ReplyOutcome
 from .personal import mask_id_number, mask_phone
+from .steps import perform as step_write
 from .steps import registry
 
 # 版心 width (GB/T 9704: 156mm); the issuer line (发文机关标志) is sized to fit it.
@@ -54,15 +68,20 @@ class NoticeUnavailable(Exception):
         self.message = message
 
 
+ORGAN, COMMITTEE = "organ", "committee"
+
+
 @dataclass(frozen=True)
 class NoticeKind:
     code: str
     title: str | Promise
-    # The timeline event that makes this notice due; the notice reads that event's data.
+    # The timeline event that issues this notice; the notice reads that event's data.
     event: str
     # Word of the document number (发文字号代字): each document of a case gets a number of its own.
     word: str | Promise
     kinds: frozenset = frozenset({Case.Kind.PETITION, Case.Kind.DISPUTE})
+    # Who issues it: the organ handling the matter, or the people's mediation committee.
+    issuer: str = ORGAN
 
 
 PETITION_ONLY = frozenset({Case.Kind.PETITION})
@@ -74,15 +93,30 @@ NOTICES = {
     for n in [
         NoticeKind("acceptance_notice", gettext_lazy("受理告知书"), "accept", gettext_lazy("受告")),
         NoticeKind("non_acceptance_notice", gettext_lazy("不予受理告知书"), "not_accept", gettext_lazy("不受告")),
+        NoticeKind("forward_notice", gettext_lazy("转送告知书"), "forward", gettext_lazy("转告"), PETITION_ONLY),
+        NoticeKind("extension_notice", gettext_lazy("延期告知书"), "extend", gettext_lazy("延告"), PETITION_ONLY),
         NoticeKind("reply", gettext_lazy("处理意见书"), "reply", gettext_lazy("处"), PETITION_ONLY),
-        NoticeKind("review_decision", gettext_lazy("复查意见书"), "decide_review", gettext_lazy("复查"), PETITION_ONLY),
+        NoticeKind("agreement", gettext_lazy("调解协议书"), "agree", gettext_lazy("协"), DISPUTE_ONLY, COMMITTEE),
         NoticeKind(
-            "rereview_decision", gettext_lazy("复核意见书"), "decide_rereview", gettext_lazy("复核"), PETITION_ONLY
+            "referral", gettext_lazy("导入法定途径告知书"), "refer", gettext_lazy("引告"), DISPUTE_ONLY, COMMITTEE
         ),
-        NoticeKind("agreement", gettext_lazy("调解协议书"), "agree", gettext_lazy("协"), DISPUTE_ONLY),
-        NoticeKind("referral", gettext_lazy("导入法定途径告知书"), "refer", gettext_lazy("引告"), DISPUTE_ONLY),
     ]
 }
+BY_EVENT = {n.event: n for n in NOTICES.values()}
+
+# What the written answer is called by legal class: a 信访处理意见书 answers a 申诉求决 matter (第三十一条第六项);
+# a suggestion is answered (回复, 第二十九条), an accusation's handling is fed back (反馈, 第三十条).
+ANSWER_TITLES = {
+    LegalClass.CLAIM: gettext_lazy("处理意见书"),
+    LegalClass.SUGGESTION: gettext_lazy("建议意见答复书"),
+    LegalClass.ACCUSATION: gettext_lazy("检举控告办理情况反馈书"),
+}
+
+
+def title_of(case, notice):
+    """The notice's title as printed: "信访事项受理告知书", "信访事项处理意见书", "矛盾纠纷调解协议书"."""
+    title = ANSWER_TITLES.get(case.legal_class, notice.title) if notice.code == "reply" else notice.title
+    return _prefix(case) + str(title)
 
 
 def available_notices(case):
@@ -91,8 +125,33 @@ def available_notices(case):
     return [n.code for n in NOTICES.values() if case.kind in n.kinds and n.event in done]
 
 
-def render_notice(case, kind):
-    """Render notice `kind` of `case` as PDF bytes; NoticeUnavailable if the case has not reached that step."""
+def issue(case, event):
+    """Issue the notice that step `event` makes due, if any: fix what it says now, as an IssuedDocument.
+
+    Called by steps.perform after the step's clocks moved, inside its transaction; returns the row or None."""
+    notice = BY_EVENT.get(event.kind)
+    if notice is None or case.kind not in notice.kinds:
+        return None
+    return _freeze(case, event, notice)
+
+
+def _freeze(case, event, notice):
+    context = _common_context(case, notice)
+    context.update(_KIND_CONTEXT[notice.code](case, event))
+    earlier = case.issued.filter(kind=notice.code).exclude(event=event).count()
+    doc_number = _doc_number(case, context["organ_doc_code"], notice.word, earlier)
+    title = title_of(case, notice)
+    context.update(title=title, doc_number=doc_number)
+    return IssuedDocument.objects.create(
+        case=case, event=event, kind=notice.code, title=title, issuer=context["issuer"], doc_number=doc_number,
+        content=_plain(context), issued_on=parse_date(context["issued_on_iso"]),
+    )
+
+
+def issued_notice(case, kind):
+    """The latest IssuedDocument of `kind` on `case`; NoticeUnavailable if the case has not reached that step.
+
+    A case whose step was taken before notices were kept as issued (or loaded in bulk) gets its row now."""
     notice = NOTICES.get(kind)
     if notice is None:
         raise NoticeUnavailable(_("没有“%(kind)s”这种文书") % {"kind": kind})
@@ -106,16 +165,58 @@ def render_notice(case, kind):
             _("本案尚无“%(step)s”的办理记录，不能出具%(title)s")
             % {"step": registry.label_for(notice.event, case.kind), "title": notice.title}
         )
-    context = _common_context(case)
-    context.update(_KIND_CONTEXT[kind](case, event))
-    context["title"] = _prefix(case) + str(notice.title)
-    context["doc_number"] = _doc_number(case, notice.word)
-    return _pdf(f"notices/{kind}.html", context)
+    found = case.issued.filter(event=event, kind=kind).first()
+    return found if found is not None else _freeze(case, event, notice)
+
+
+def render_notice(case, kind):
+    """The PDF of notice `kind` of `case` as issued: made once from what the step fixed, then the stored file."""
+    return pdf_of(issued_notice(case, kind))
+
+
+def pdf_of(issued):
+    """The PDF bytes of an issued document: rendered and stored on first print, the stored file ever after."""
+    with transaction.atomic():
+        issued = IssuedDocument.objects.select_for_update().get(pk=issued.pk)
+        if issued.pdf:
+            with issued.pdf.open("rb") as handle:
+                return handle.read()
+        pdf = _pdf(f"notices/{issued.kind}.html", issued.content)
+        issued.sha256 = hashlib.sha256(pdf).hexdigest()
+        issued.pdf.save(f"{issued.case.number}-{issued.kind}-{issued.pk}.pdf", ContentFile(pdf), save=False)
+        issued.save(update_fields=["pdf", "sha256"])
+        return pdf
+
+
+def render_service_receipt(issued):
+    """送达回证 of an issued document: what was served on whom, by which method, with room for the signature."""
+    context = dict(issued.content)
+    context.update(
+        title=_("送达回证"),
+        doc_number="",
+        served_title=issued.title,
+        served_number=issued.doc_number,
+        service_method=issued.get_service_method_display(),
+        served_on=_cn_date(issued.served_on) if issued.served_on else "",
+        served_by=issued.served_by.display_name if issued.served_by_id else "",
+    )
+    return _pdf("notices/service_receipt.html", context)
+
+
+def _plain(value):
+    """`value` with lazy translations made text, so that it can be kept as JSON."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, Promise):
+        return str(value)
+    return value
 
 
 def render_receipt(case):
     """Render the receipt (回执) handed over at registration: how to track the case and when to expect an answer."""
-    context = _common_context(case)
+    context = _common_context(case, NOTICES["acceptance_notice"])
     deadline = case.deadlines.select_related("rule").filter(rule__code="acceptance").order_by("id").first()
     context.update(
         title=_prefix(case) + _("登记回执"),
@@ -133,21 +234,28 @@ def render_receipt(case):
 # Context per notice kind ------------------------------------------------------------------------------------------
 
 
+def _dated(day):
+    return {"issued_on": _cn_date(day), "issued_on_iso": day.isoformat()}
+
+
 def _acceptance_context(case, event):
     accepted_on = case.accepted_on or timezone.localdate(event.at)
-    # The clock that acceptance starts: handling for a petition, mediation for a dispute.
+    # The clock that acceptance starts: handling for a 申诉求决 matter, mediation for a dispute.
     clock = (
         case.deadlines.select_related("rule")
         .filter(rule__start_event="accept", started_on=accepted_on)
         .order_by("id")
         .first()
     )
-    context = {"accepted_on": _cn_date(accepted_on), "issued_on": _cn_date(accepted_on), "has_clock": clock is not None}
+    context = {"accepted_on": _cn_date(accepted_on), "has_clock": clock is not None, **_dated(accepted_on)}
     if clock is not None:
         # The period as served on the day of acceptance; a later extension is told in its own notice.
         rule = clock.rule
         due = compute_due(clock.started_on, rule.length, rule.unit).due
         context.update(period_days=rule.length, period_due=_cn_date(due), period_basis=_article(rule))
+    context["class_basis"] = {
+        LegalClass.SUGGESTION: str(law.SUGGESTION), LegalClass.ACCUSATION: str(law.ACCUSATION),
+    }.get(case.legal_class, "")
     return context
 
 
@@ -155,46 +263,74 @@ def _non_acceptance_context(case, event):
     return {
         "reason": _clause(event.data.get("reason", "")),
         "lawful_channel": _clause(event.data.get("lawful_channel", "")),
-        "issued_on": _cn_date(timezone.localdate(event.at)),
+        **_dated(timezone.localdate(event.at)),
+    }
+
+
+def _forward_context(case, event):
+    return {
+        "organ": event.data.get("organ", ""),
+        "forward_basis": str(law.FORWARD),
+        **_dated(timezone.localdate(event.at)),
+    }
+
+
+def _extension_context(case, event):
+    handling = _rule("handling")
+    due = parse_date(event.data.get("due_on", ""))
+    accepted_on = case.accepted_on or timezone.localdate(case.received_at)
+    return {
+        "accepted_on": _cn_date(accepted_on),
+        "days": event.data.get("days", ""),
+        "reason": _clause(event.note),
+        "due": _cn_date(due) if due else "",
+        "basis": _article(handling),
+        **_dated(timezone.localdate(event.at)),
     }
 
 
 def _reply_context(case, event):
-    return _decision_context(case, event, window_code="review_window")
-
-
-def _review_context(case, event):
-    context = _decision_context(case, event, window_code="rereview_window")
-    context.update(_earlier(case, event, decided="reply", requested="request_review"))
-    return context
-
-
-def _rereview_context(case, event):
-    context = _decision_context(case, event, window_code=None)
-    context.update(_earlier(case, event, decided="decide_review", requested="request_rereview"))
-    hearing = case.events.filter(kind="start_hearing", at__lte=event.at).order_by("-at", "-id").first()
-    context["hearing_on"] = _cn_date(timezone.localdate(hearing.at)) if hearing else ""
-    context["final_basis"] = _article(_rule("rereview_decision"))
+    served_on = parse_date(event.data.get("served_on", "")) or timezone.localdate(event.at)
+    context = {
+        "outcome": ReplyOutcome(event.data["outcome"]).label,
+        "paragraphs": _paragraphs(event.data.get("content", "")),
+        "served_on": _cn_date(served_on),
+        # The written decision bears the day it was served: the only day of the document the timeline records.
+        **_dated(served_on),
+        "is_claim": case.legal_class == LegalClass.CLAIM,
+        "outcome_basis": str(law.OPINION_OUTCOMES),
+    }
+    if context["is_claim"]:
+        rule = _rule("review_window")
+        window = case.deadlines.filter(rule=rule, started_on=served_on).order_by("-id").first()
+        above = organs.organ_above(organs.handling_organ(case))
+        context.update(
+            window_days=rule.length,
+            window_basis=_article(rule),
+            window_due=_cn_date(window.due_on) if window and window.due_on else "",
+            review_organ=above.name if above else _("原办理机关的上一级机关"),
+        )
+    else:
+        context["class_basis"] = str(law.ACCUSATION if case.legal_class == LegalClass.ACCUSATION else law.SUGGESTION)
     return context
 
 
 def _agreement_context(case, event):
-    """调解协议书 (人民调解法 第二十八、二十九条): both sides, the facts, the terms, how and by when they are
-    performed, signed by the parties and the mediators. The agreement is dated the day it was signed."""
+    """调解协议书 (人民调解法): both sides' particulars, the facts, the terms, how and by when they are performed,
+    signed by the parties and the mediators. The agreement is dated the day it was signed."""
     data = event.data
     signed_on = parse_date(data.get("signed_on", "")) or timezone.localdate(event.at)
-    respondents = [
-        {"name": p.name, "id_number": mask_id_number(p.id_number), "address": p.address}
-        for p in case.parties.filter(role=Party.Role.RESPONDENT).order_by("id")
-    ]
+    respondents = [_particulars(p) for p in case.parties.filter(role=Party.Role.RESPONDENT).order_by("id")]
     return {
         "respondents": respondents,
         "facts": _paragraphs(data.get("facts") or case.facts or case.request),
         "terms": _paragraphs(data.get("terms", "")),
         "performance": _paragraphs(data.get("performance", "")),
         "mediators": data.get("mediators", ""),
+        "binding_basis": law.AGREEMENT_BINDING.cite,
+        "confirmation_basis": law.JUDICIAL_CONFIRMATION.cite,
         "signed_on": _cn_date(signed_on),
-        "issued_on": _cn_date(signed_on),
+        **_dated(signed_on),
     }
 
 
@@ -207,7 +343,7 @@ def _referral_context(case, event):
         "route": REFERRAL_ROUTES.get(route, route),
         "failure_reason": _clause(failed.note) if failed else "",
         "guidance": _paragraphs(event.note),
-        "issued_on": _cn_date(timezone.localdate(event.at)),
+        **_dated(timezone.localdate(event.at)),
     }
 
 
@@ -218,50 +354,12 @@ def _paragraphs(text):
 _KIND_CONTEXT = {
     "acceptance_notice": _acceptance_context,
     "non_acceptance_notice": _non_acceptance_context,
+    "forward_notice": _forward_context,
+    "extension_notice": _extension_context,
     "reply": _reply_context,
-    "review_decision": _review_context,
-    "rereview_decision": _rereview_context,
     "agreement": _agreement_context,
     "referral": _referral_context,
 }
-
-
-def _decision_context(case, event, *, window_code):
-    """A written decision (处理意见书, 复查意见书, 复核意见书) and, but for the last, the window to challenge it."""
-    served_on = parse_date(event.data.get("served_on", "")) or timezone.localdate(event.at)
-    context = {
-        "outcome": ReplyOutcome(event.data["outcome"]).label,
-        "paragraphs": [line.strip() for line in event.data.get("content", "").splitlines() if line.strip()],
-        "served_on": _cn_date(served_on),
-        # The written decision bears the day it was served: the only day of the document the timeline records.
-        "issued_on": _cn_date(served_on),
-    }
-    if window_code:
-        rule = _rule(window_code)
-        window = case.deadlines.filter(rule=rule, started_on=served_on).order_by("-id").first()
-        context.update(
-            window_days=rule.length,
-            window_basis=_article(rule),
-            window_due=_cn_date(window.due_on) if window and window.due_on else "",
-        )
-    return context
-
-
-def _earlier(case, event, *, decided, requested):
-    """The decision being challenged and the day the challenge came in, both before `event`."""
-    earlier = case.events.filter(at__lte=event.at).exclude(pk=event.pk).order_by("-at", "-id")
-    decision = earlier.filter(kind=decided).first()
-    request = earlier.filter(kind=requested).first()
-    context = {"previous_served_on": "", "previous_outcome": "", "requested_on": ""}
-    if decision is not None:
-        served = parse_date(decision.data.get("served_on", ""))
-        context["previous_served_on"] = _cn_date(served) if served else ""
-        outcome = decision.data.get("outcome")
-        context["previous_outcome"] = ReplyOutcome(outcome).label if outcome else ""
-    if request is not None:
-        requested_on = parse_date(request.data.get("requested_on", "")) or timezone.localdate(request.at)
-        context["requested_on"] = _cn_date(requested_on)
-    return context
 
 
 def _receipt_clock(deadline):
@@ -283,28 +381,45 @@ def _receipt_clock(deadline):
 # Shared parts ------------------------------------------------------------------------------------------------------
 
 
-def _common_context(case):
-    centre = case.centre
-    issuer = _("%(centre)s矛盾纠纷调处化解中心") % {"centre": centre.name}
-    petitioners = [
-        {
-            "name": p.name,
-            "role": p.get_role_display(),
-            "id_number": mask_id_number(p.id_number),
-            "phone": mask_phone(p.phone),
-            "address": p.address,
-        }
-        for p in case.parties.exclude(role=Party.Role.RESPONDENT).order_by("id")
-    ]
+def _particulars(party):
+    """A party as a served document names them: masked ID number, and the sex and birth date it encodes (the
+    基本情况 of a 调解协议书, 人民调解法), with phone and address."""
+    born, sex = "", ""
+    number = party.id_number or ""
+    if len(number) == 18 and number[:17].isdigit():
+        born = _("%(y)s年%(m)s月%(d)s日") % {"y": number[6:10], "m": int(number[10:12]), "d": int(number[12:14])}
+        sex = _("男") if int(number[16]) % 2 else _("女")
+    return {
+        "name": party.name,
+        "role": party.get_role_display(),
+        "id_number": mask_id_number(party.id_number),
+        "phone": mask_phone(party.phone),
+        "address": party.address,
+        "sex": sex,
+        "born": born,
+    }
+
+
+def _common_context(case, notice):
+    # A dispute is the people's mediation committee's from its acceptance on.
+    committee = notice.issuer == COMMITTEE or case.kind == Case.Kind.DISPUTE
+    if committee:
+        issuer, doc_code = organs.mediation_committee(case), _("%(name)s调") % {"name": case.centre.name}
+    else:
+        organ = organs.handling_organ(case)
+        issuer, doc_code = organ.name, organ.doc_code
+    petitioners = [_particulars(p) for p in case.parties.exclude(role=Party.Role.RESPONDENT).order_by("id")]
     first = petitioners[0]["name"] if petitioners else _("信访人")
     several = len(petitioners) > 1
     return {
         "case_number": case.number,
         "issuer": issuer,
+        "organ_doc_code": doc_code,
         "issuer_size_mm": min(ISSUER_MAX_SIZE_MM, round(TYPE_AREA_WIDTH_MM * 0.94 / max(len(issuer), 1), 1)),
         "petitioners": petitioners,
         "addressee": _("%(name)s等%(n)s人") % {"name": first, "n": len(petitioners)} if several else first,
         "you": _("你们") if several else _("你"),
+        "we": _("本委员会") if committee else _("本机关"),
         "is_dispute": case.kind == Case.Kind.DISPUTE,
         "received_on": _cn_date(timezone.localdate(case.received_at)),
         "channel_phrase": CHANNEL_PHRASES.get(case.channel, case.get_channel_display()),
@@ -312,13 +427,14 @@ def _common_context(case):
     }
 
 
-def _doc_number(case, word):
-    """发文字号 from the case number "330101-2026-00012" and the notice's word: 青山镇信访受告〔2026〕12号."""
+def _doc_number(case, doc_code, word, earlier=0):
+    """发文字号 from the organ's code, the case number "330101-2026-00012" and the notice's word:
+    青山镇信访受告〔2026〕12号; a second notice of the same kind (a second extension) is 12-2号."""
     match = re.fullmatch(r".*-(\d{4})-(\d+)", case.number)
     year, serial = (match[1], int(match[2])) if match else (timezone.localdate(case.received_at).year, case.number)
-    area = _("矛调") if case.kind == Case.Kind.DISPUTE else _("信访")
-    return _("%(centre)s%(area)s%(word)s〔%(year)s〕%(serial)s号") % {
-        "centre": case.centre.name, "area": area, "word": word, "year": year, "serial": serial,
+    serial = f"{serial}-{earlier + 1}" if earlier else serial
+    return _("%(code)s%(word)s〔%(year)s〕%(serial)s号") % {
+        "code": doc_code, "word": word, "year": year, "serial": serial,
     }
 
 
@@ -368,3 +484,6 @@ def offline_url_fetcher():
 def _pdf(template, context):
     html = render_to_string(template, context)
     return HTML(string=html, url_fetcher=offline_url_fetcher()).write_pdf()
+
+
+step_write.register_after_step(issue)

@@ -70,11 +70,11 @@ class ClockRuleAdmin(ClockAdminMixin, admin.ModelAdmin):
     ]
     list_filter = ["applies_to", "active"]
     fieldsets = [
-        (None, {"fields": ["code", "name", "legal_basis", "applies_to", "active"]}),
+        (None, {"fields": ["code", "name", "legal_basis", "source", "applies_to", "legal_classes", "active"]}),
         (
             gettext_lazy("计算"),
             {
-                "fields": ["length", "unit", "is_obligation", "max_extension_days"],
+                "fields": ["length", "unit", "is_obligation", "advisory", "max_extension_days"],
                 # Deadline rows keep no copy of the rule, so any later recompute of a running clock reads it anew.
                 "description": gettext_lazy(
                     "修改不会立即重算已在计时的期限；但这些期限此后因延期、听证或载入节假日安排而重算时，按修改后的规则计算。"

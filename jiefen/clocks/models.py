@@ -29,6 +29,15 @@ class ClockRule(models.Model):
     is_obligation = models.BooleanField(_("机关办理期限"), default=True)
     max_extension_days = models.PositiveIntegerField(_("最多可延长天数"), default=0)
     applies_to = models.CharField(_("适用"), max_length=10, choices=AppliesTo.choices, default=AppliesTo.PETITION)
+    # The legal classes (Case.legal_class codes, comma-separated) the rule applies to; blank: every class. 复查
+    # and 复核 belong to 申诉求决 matters only.
+    legal_classes = models.CharField(
+        _("适用性质"), max_length=100, blank=True, help_text=_("以逗号分隔的性质代码，如 claim；留空则各类均适用"),
+    )
+    # An advisory period (一般在一个月内调结) is shown with its date but is neither overdue nor supervised.
+    advisory = models.BooleanField(_("指导性期限"), default=False, help_text=_("仅作提示，不计超期、不督办"))
+    # Where the article was read: the official text's publisher and address, kept beside the rule.
+    source = models.CharField(_("条文出处"), max_length=300, blank=True)
     active = models.BooleanField(_("启用"), default=True)
 
     class Meta:
@@ -39,8 +48,11 @@ class ClockRule(models.Model):
     def __str__(self):
         return self.name
 
-    def applies(self, case_kind):
-        return self.applies_to in (self.AppliesTo.BOTH, case_kind)
+    def applies(self, case_kind, legal_class=""):
+        if self.applies_to not in (self.AppliesTo.BOTH, case_kind):
+            return False
+        classes = {c.strip() for c in self.legal_classes.split(",") if c.strip()}
+        return not classes or legal_class in classes
 
     def events(self, field):
         return {e.strip() for e in getattr(self, field).split(",") if e.strip()}

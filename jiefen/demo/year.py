@@ -219,19 +219,27 @@ class Planner:
         return self.rng.choices([o for o, _w in choices], [w for _o, w in choices])[0]
 
     def reply(self, plan, day, actor, outcome, action="reply"):
-        """A written reply, review decision or re-review decision, with the route onward the law requires."""
+        """A written answer (drafted, signed off by a township leader, served), or the review or re-review decision
+        the organ above served, recorded at the centre; each with the route onward the law requires."""
         body = plan.fill(getattr(plan.matter, outcome))
         request = plan.fill(plan.matter.request)
         if action == "reply":
             text = (f"你{'们' if plan.head_count > 1 else ''}提出的“{request}”信访事项收悉。"
                     f"现答复如下：{body}{REVIEW_NOTICE}")
-        elif action == "decide_review":
-            text = (f"你请求复查的“{request}”一事，经复查：{body}"
-                    "如对本复查意见不服，可自收到之日起30日内向上一级行政机关请求复核。")
+            plan.add(day, actor, "draft_reply", outcome=outcome, content=text)
+            plan.add(day, plan.town.leader, "sign_off", approved=True)
+            plan.add(day, actor, "reply", service_method="direct")
+            return
+        county = plan.town.unit.parent
+        serial = self.rng.randint(3, 60)
+        if action == "decide_review":
+            organ, number = f"{county.name}人民政府", f"{county.name[:1]}政复〔{day.year}〕{serial}号"
+            text = f"经复查：{body}"
         else:
-            text = (f"你请求复核的“{request}”一事，经复核：{body}"
-                    "本复核意见为最终意见，同一事实和理由的信访事项不再受理。")
-        plan.add(day, actor, action, outcome=outcome, content=text)
+            organ, number = DEMO_REREVIEW_ORGAN, f"{DEMO_REREVIEW_ORGAN[:1]}政复核〔{day.year}〕{serial}号"
+            text = f"经复核：{body}同一事实和理由的信访事项不再受理。"
+        decided = {"support": "vary", "explain": "uphold", "reject": "uphold"}[outcome]
+        plan.add(day, actor, action, organ=organ, doc_number=number, outcome=decided, content=text)
 
     def handled(self, plan, *, accept=(0, 3), handle=(4, 40), close=(0, 6), outcome=None, resolved=True,
                 extension=False, reply=True, closed=True):
@@ -244,7 +252,7 @@ class Planner:
         worker = plan.town.worker(unit)
         if extension:  # 延长办理期限: asked before the 60 days run out, approved by the unit head
             plan.add(self.after(accept_on, 45, 55), worker, "extend", days=30, reason="案情复杂，需会同县级部门核实",
-                     approver=plan.town.heads.get(unit.pk) or plan.town.leader)
+                     approver=plan.town.leader)
             handle = (64, 80)
         due = self.back(self.due(accept_on, 60, 30 if extension else 0))
         reply_on = min(self.after(accept_on, *handle) if reply else self.last, due)
@@ -366,8 +374,9 @@ class Planner:
         plan = self.new(town, HOMESTEAD, C.LETTER, self.accept_day_due_in(3, extension=30))
         accept_on, _due = self.handled(plan, accept=(0, 0), reply=False)
         plan.add(self.after(accept_on, 48, 55), town.worker(land_office), "extend", days=30,
-                 reason="申请地块涉及村庄规划调整，需报县自然资源和规划局审核", approver=town.heads[land_office.pk])
-        # 检举控告 against a department: handled by the discipline office, never by the accused (第四十六条).
+                 reason="申请地块涉及村庄规划调整，需报县自然资源和规划局审核", approver=town.leader)
+        # 检举控告 against a department: handled by the discipline office, never by the accused
+        # (信访工作条例 第三十条第三款).
         plan = self.new(town, ACCUSATION_DEPT, C.ONLINE, self.some_day(28, 24))
         plan.accused_unit = town.department("城建办")
         self.handled(plan, accept=(2, 3), reply=False)
@@ -480,12 +489,15 @@ class Planner:
 
 # ----------------------------------------------------------------------------------------------- writing
 
+# The demo county has no city above it on jiefen: its re-review decisions are recorded from the city's paper.
+DEMO_REREVIEW_ORGAN = "青州市人民政府"
+
 DATE_FIELDS = {
     "reply": "served_on", "decide_review": "served_on", "decide_rereview": "served_on",
     "request_review": "requested_on", "request_rereview": "requested_on",
     "start_hearing": "on_date", "end_hearing": "on_date", "mediation_session": "held_on", "agree": "signed_on",
 }
-UNVERSIONED = {"note", "document", "mediation_session"}
+UNVERSIONED = {"note", "document", "mediation_session", "serve_document", "return_receipt"}
 
 
 class DeskClock:

@@ -1,7 +1,7 @@
 """The supervision notice (督办单) of an overdue case, as PDF in the layout of the centre's other notices.
 
 It is an internal document, addressed to the responsible unit: it names the case, the clock and how late it is,
-and the owning leaders, but no petitioner (an accusation's petitioner is never sent on, 信访工作条例 第四十六条).
+and the owning leaders, but no petitioner (an accusation's petitioner is never sent on, 信访工作条例 第三十条第三款).
 """
 
 import re

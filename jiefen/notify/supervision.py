@@ -146,9 +146,13 @@ def remind(deadline, *, rule, now, calendar):
     else:
         status = _("%(clock)s今日届满") % {"clock": clock}
     title = _("到期提醒：%(number)s %(status)s") % {"number": case.number, "status": status}
-    body = _(
+    # Only a clock the law lets extend (the handling period) is told to ask for one; 复查 and 复核 cannot be.
+    extendable = deadline.rule.max_extension_days > 0
+    body = (_(
         "%(number)s（%(request)s）的%(clock)s将于%(due)s届满。请抓紧办理；确需延长期限的，请按规定报批。"
-    ) % {
+    ) if extendable else _(
+        "%(number)s（%(request)s）的%(clock)s将于%(due)s届满，该期限不得延长，请按期办结。"
+    )) % {
         "number": case.number,
         "request": Truncator(" ".join(case.request.split())).chars(40),
         "clock": clock,

@@ -9,8 +9,9 @@ class UnitAdmin(admin.ModelAdmin):
     list_display = ["indented_name", "kind", "code", "parent"]
     list_filter = ["kind"]
     search_fields = ["name", "code"]
-    autocomplete_fields = ["parent"]
+    autocomplete_fields = ["parent", "organ_above"]
     ordering = ["path"]
+    fields = ["name", "kind", "code", "parent", "sort", "organ_name", "doc_code", "organ_above"]
 
     @admin.display(description="名称", ordering="path")
     def indented_name(self, unit):

@@ -24,6 +24,21 @@ class Unit(models.Model):
     # Materialised path "/1/4/17/" of ids from the root: subtree and ancestor tests without recursion.
     path = models.CharField(max_length=255, editable=False, db_index=True)
     sort = models.PositiveIntegerField(_("排序"), default=0)
+    # The organ (机关) whose documents this unit's work is issued under (jiefen.org.organs): a township or county
+    # is its 人民政府; a county department is an organ of its own; a village, a grid or a township's office issues
+    # nothing in its own name and works under its township's government. Blank: that default.
+    organ_name = models.CharField(
+        _("机关名称"), max_length=100, blank=True,
+        help_text=_("以本单位名义发文时的机关全称，如“青山镇人民政府”“青山县人力资源和社会保障局”；留空则按默认"),
+    )
+    doc_code = models.CharField(
+        _("发文字号代字"), max_length=20, blank=True, help_text=_("如“青政信”，文号为“青政信受告〔2026〕12号”"),
+    )
+    # 复查 goes to the organ above the one that handled the matter (信访工作条例, clocks rule review_decision).
+    organ_above = models.ForeignKey(
+        "self", models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("上一级机关"),
+        help_text=_("复查、复核机关；留空则为上级单位的机关（乡镇的上一级为县人民政府）"),
+    )
 
     class Meta:
         verbose_name = _("单位")

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from jiefen.cases import notices
 from jiefen.cases.access import cases_for, citizen_case
-from jiefen.cases.models import Channel, Deadline, ReplyOutcome, Status
+from jiefen.cases.models import Channel, Deadline, ReplyOutcome, ReviewOutcome, Status
 from jiefen.cases.steps import registry
 from jiefen.org.models import Unit
 
@@ -110,11 +110,14 @@ def _public_entry(case, event, units):
         text = _("承办单位退回，由中心重新交办")
     elif kind == "extend":
         text = _("延长办理期限%(n)s日，理由：%(reason)s") % {"n": data.get("days", ""), "reason": event.note}
-    elif kind in ("reply", "decide_review", "decide_rereview"):
+    elif kind == "reply":
         outcome = ReplyOutcome(data["outcome"]).label if data.get("outcome") in ReplyOutcome.values else ""
-        text = _("%(step)s：%(outcome)s，%(day)s送达") % {
-            "step": registry.label_for(kind, case.kind).replace("登记", ""), "outcome": outcome,
-            "day": data.get("served_on", ""),
+        text = _("出具处理意见书：%(outcome)s，%(day)s送达") % {"outcome": outcome, "day": data.get("served_on", "")}
+    elif kind in ("decide_review", "decide_rereview"):
+        outcome = ReviewOutcome(data["outcome"]).label if data.get("outcome") in ReviewOutcome.values else ""
+        text = _("%(organ)s%(word)s意见：%(outcome)s，%(day)s送达") % {
+            "organ": data.get("organ", ""), "word": _("复查") if kind == "decide_review" else _("复核"),
+            "outcome": outcome, "day": data.get("served_on", ""),
         }
     elif kind == "satisfaction":
         text = _("评价：%(rating)s") % {"rating": data.get("rating", "")}

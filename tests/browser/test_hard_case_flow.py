@@ -7,10 +7,10 @@ import pytest
 from django.utils import timezone
 
 from jiefen.cases.models import Case, Channel, Status
-from jiefen.cases.steps import do_accept_case, do_assign_case, do_reply_case, do_sign_for_case
+from jiefen.cases.steps import do_accept_case, do_assign_case, do_sign_for_case
 from jiefen.leadership.models import DossierRequirement, HardCase, VisitCase
 
-from ..factories import VALID_IDS, build_org, build_personas, register
+from ..factories import VALID_IDS, build_org, build_personas, register, reply_signed_off
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 390, "height": 844}
@@ -26,7 +26,7 @@ def replied_case(org, people):
     do_accept_case(people["leader"], case, expected_version=case.version)
     do_assign_case(people["leader"], case, expected_version=case.version, unit=org["village_a"])
     do_sign_for_case(people["handler"], case, expected_version=case.version)
-    do_reply_case(people["handler"], case, expected_version=case.version, outcome="explain",
+    reply_signed_off(people["handler"], case, expected_version=case.version, outcome="explain",
                   served_on=timezone.localdate(), content="补偿款已按村民代表大会通过的方案分配，已逐户解释。")
     return case
 

@@ -22,7 +22,7 @@ from ..personal import clean_id_number, clean_phone, keyed_hash
 from ..steps.perform import ALLOWED_CLOCK_SKEW, atomic_action, tracked, write_event
 
 QUERY_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud over the phone
-MAX_REPRESENTATIVES = 5  # 信访工作条例 第十八条: 多人提出同一事项的，推选代表，代表人数不超过5人
+MAX_REPRESENTATIVES = 5  # 信访工作条例 第二十条第三款: 多人走访提出共同事项的，推选代表，代表人数不得超过5人
 # Units a 检举控告 registered here may name: those below the township. An accusation against the township itself or
 # a unit above it goes to the level above, never to the accused.
 

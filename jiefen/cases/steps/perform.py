@@ -22,6 +22,15 @@ __all__ = ["ALLOWED_CLOCK_SKEW", "ActionError", "CaseChanged", "atomic_action", 
 
 ALLOWED_CLOCK_SKEW = dt.timedelta(minutes=1)
 
+# Called with (case, event) after every step, once its clocks moved, inside its transaction: the written notices
+# (jiefen.cases.notices) issue the document the step makes due.
+_after_step = []
+
+
+def register_after_step(hook):
+    if hook not in _after_step:
+        _after_step.append(hook)
+
 
 class tracked:  # lowercase: used as a context manager, like transaction.atomic
     """Around a change of a case, inside its transaction: the hooks of apps above the core (the figures' daily
@@ -88,6 +97,8 @@ def perform(case, user, *, summary, changes=None, note="", data=None, clock_date
         extra(case, event)
         registry.forget(case)  # recusals and co-handlers may have changed
     deadlines.apply_event(case, action, clock_date or timezone.localdate(at))
+    for hook in _after_step:
+        hook(case, event)
     record(user, f"case.{action}", case, status=case.status)
     change.done(case)
     return event

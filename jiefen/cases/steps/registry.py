@@ -21,6 +21,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from jiefen.org import authz
+from jiefen.org.organs import handling_organ
 
 from ..errors import ActionError, CaseChanged
 
@@ -47,7 +48,8 @@ class Move:
     roles: frozenset = frozenset()
     # Handlers and mediators may take it only on cases of their own unit, as `unit_scope` says which unit:
     # "responsible" (the lead unit), "pending" (the unit a case was handed to and has not signed for yet) or
-    # "involved" (either, or a co-handler).
+    # "involved" (either, or a co-handler), or "organ_head" (the head of the unit handling it, where that unit is
+    # an organ of its own: jiefen.org.organs).
     unit_roles: frozenset = frozenset()
     unit_scope: str = "responsible"
     style: str = "primary"
@@ -236,6 +238,8 @@ def role_may(user, case, t):
     if authz.in_roles(user, t.roles):
         return True
     if authz.in_roles(user, t.unit_roles) and user.unit_id:
+        if t.unit_scope == "organ_head" and not user.is_unit_head:
+            return False
         # A grid's mediator works for the village the grid belongs to: cases are assigned to villages, not grids.
         scope = authz.scope_of(user)
         unit = scope.village or scope.unit
@@ -246,6 +250,9 @@ def role_may(user, case, t):
 
 
 def _units_for(case, scope):
+    if scope == "organ_head":
+        organ = handling_organ(case)
+        return [] if organ.unit.pk == case.centre_id else [organ.unit]
     if scope == "pending":
         return [case.pending_unit] if case.pending_unit_id else []
     units = [case.responsible_unit] if case.responsible_unit_id else []

@@ -1,16 +1,24 @@
-"""Review (复查) and re-review (复核), recorded by the centre, with the hearing (听证) that pauses the clock."""
+"""Review (复查) and re-review (复核): requested at the centre, decided by the organs above, with the hearing
+(听证) that pauses the re-review clock.
+
+复查 is decided by the organ above the one that handled the matter (信访工作条例 第三十五条), 复核 by the organ above
+that (第三十六条): their decisions are their documents, not the township's. The centre records each as that organ
+served it (organ, 文号, outcome 维持/变更/撤销, service date), the paper filed as material. After 复核 the matter is
+终结: the same facts and reasons are not accepted again (第三十六条第三款, jiefen.cases.law.FINAL). Only 申诉求决
+matters have these steps: their windows are clocks of that class alone (clocks rule legal_classes)."""
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from jiefen.org import organs
 from jiefen.org.authz import DESK, LEADERSHIP
 
 from ..errors import ActionError
-from ..models import Case, Deadline, Status
-from .base import DateInput, StepForm, date_not_future
-from .handling import WrittenDecisionForm, written_decision
+from ..models import Case, Deadline, ReviewOutcome, Status
+from .base import DateInput, StepForm, date_not_future, required
+from .handling import check_served_on
 from .perform import perform
 from .registry import Move, step
 
@@ -68,13 +76,63 @@ def do_request_review(user, case, *, requested_on=None, at=None):
     )
 
 
-@step("decide_review", form=WrittenDecisionForm, moves=[
-    Move(gettext_lazy("登记复查意见"), PETITION, frozenset({S.REVIEW_REQUESTED}), S.REVIEW_DECIDED, LEADERSHIP),
+def deciding_organ(case, level):
+    """The organ that decides a 复查 (level 1: above the handling organ) or a 复核 (level 2: above that)."""
+    organ = organs.handling_organ(case)
+    for _level in range(level):
+        organ = organs.organ_above(organ) if organ is not None else None
+    return organ
+
+
+class HigherDecisionForm(StepForm):
+    organ = forms.CharField(label=gettext_lazy("作出机关"), max_length=100)
+    doc_number = forms.CharField(label=gettext_lazy("文号"), max_length=60,
+                                 help_text=gettext_lazy("如：青山县政复〔2026〕8号"))
+    outcome = forms.ChoiceField(label=gettext_lazy("结论"), choices=ReviewOutcome.choices, widget=forms.RadioSelect)
+    served_on = forms.DateField(label=gettext_lazy("送达日期"), widget=DateInput, initial=timezone.localdate)
+    content = forms.CharField(label=gettext_lazy("意见摘要"), widget=forms.Textarea(attrs={"rows": 4}))
+
+    level = 1
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        organ = deciding_organ(self.case, self.level)
+        if organ is not None:
+            self.fields["organ"].initial = organ.name
+
+
+class RereviewDecisionForm(HigherDecisionForm):
+    level = 2
+
+
+def record_higher_decision(user, case, *, organ, doc_number, outcome, served_on, content, word, changes=None,
+                           at=None):
+    """Record the decision the organ above served: who decided, its number, what it decided and when."""
+    organ = required(organ, _("请填写作出%(word)s意见的机关") % {"word": word}, "organ")
+    doc_number = required(doc_number, _("请填写%(word)s意见书的文号") % {"word": word}, "doc_number")
+    if outcome not in ReviewOutcome.values:
+        raise ActionError(_("请选择%(word)s结论：维持、变更或撤销") % {"word": word}, field="outcome")
+    check_served_on(case, served_on)
+    content = required(content, _("请填写%(word)s意见摘要") % {"word": word}, "content")
+    label = ReviewOutcome(outcome).label
+    return perform(
+        case, user, at=at,
+        summary=_("%(organ)s%(word)s意见（%(number)s）：%(outcome)s，%(day)s送达")
+        % {"organ": organ, "word": word, "number": doc_number, "outcome": label, "day": served_on},
+        data={"organ": organ, "doc_number": doc_number, "outcome": outcome, "served_on": served_on.isoformat(),
+              "content": content},
+        changes=changes or {}, clock_date=served_on,
+    )
+
+
+@step("decide_review", form=HigherDecisionForm, moves=[
+    Move(gettext_lazy("登记复查意见"), PETITION, frozenset({S.REVIEW_REQUESTED}), S.REVIEW_DECIDED, DESK),
 ])
-def do_decide_review(user, case, *, outcome="", served_on=None, content="", at=None):
-    return written_decision(
-        user, case, at=at, outcome=outcome, served_on=served_on,
-        content=content, summary_prefix=_("复查意见"),
+def do_decide_review(user, case, *, organ="", doc_number="", outcome="", served_on=None, content="", at=None):
+    """复查意见 of the organ above the handling organ (第三十五条), as it served it."""
+    return record_higher_decision(
+        user, case, at=at, organ=organ, doc_number=doc_number, outcome=outcome, served_on=served_on,
+        content=content, word=_("复查"),
     )
 
 
@@ -142,12 +200,13 @@ def do_end_hearing(user, case, *, on_date=None, at=None):
     )
 
 
-@step("decide_rereview", form=WrittenDecisionForm, moves=[
-    Move(gettext_lazy("登记复核意见（终结）"), PETITION, frozenset({S.REREVIEW_REQUESTED}), S.FINAL, LEADERSHIP),
+@step("decide_rereview", form=RereviewDecisionForm, moves=[
+    Move(gettext_lazy("登记复核意见（终结）"), PETITION, frozenset({S.REREVIEW_REQUESTED}), S.FINAL, DESK),
 ])
-def do_decide_rereview(user, case, *, outcome="", served_on=None, content="", at=None):
-    """复核意见: the matter is final (终结); the same facts and reasons are not accepted again."""
-    return written_decision(
-        user, case, at=at, outcome=outcome, served_on=served_on,
-        content=content, summary_prefix=_("复核意见（终结）"), changes={"closed_at": at or timezone.now()},
+def do_decide_rereview(user, case, *, organ="", doc_number="", outcome="", served_on=None, content="", at=None):
+    """复核意见 of the organ above the reviewing organ (第三十六条): the matter is final (终结); the same facts and
+    reasons are not accepted again."""
+    return record_higher_decision(
+        user, case, at=at, organ=organ, doc_number=doc_number, outcome=outcome, served_on=served_on,
+        content=content, word=_("复核"), changes={"closed_at": at or timezone.now()},
     )
