@@ -71,6 +71,8 @@ POLICY = {
     "case_reveal": Rule(WORKERS, "case"),
     "case_notice": Rule(STAFF, "case"),
     "case_document": Rule(STAFF, "case"),
+    "case_issued": Rule(STAFF, "case"),
+    "case_service_receipt": Rule(STAFF, "case"),
     # Notifications and supervision (jiefen.notify).
     "notifications": Rule(STAFF, "own"),
     "notification_bell": Rule(STAFF, "own"),

@@ -11,6 +11,7 @@ notice, a refusal or a page cites. An article is printed only once it has been r
 
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 XFTL = "《信访工作条例》"
@@ -20,7 +21,7 @@ XFTL_SOURCE = "LawRefBook/Laws 行政法规/信访工作条例.md（c6114ee7）�
 @dataclass(frozen=True)
 class Article:
     cite: str  # as printed: 《信访工作条例》第二十三条第一款
-    gist: str  # the rule in a sentence, as printed beside the citation where the page explains it
+    gist: str | Promise  # the rule in a sentence, as printed beside the citation where the page explains it
     source: str
 
     def __str__(self):

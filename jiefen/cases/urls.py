@@ -13,4 +13,7 @@ urlpatterns = [
     path("cases/<str:number>/reveal/<int:party_id>/<slug:field>/", views.case_reveal, name="case_reveal"),
     path("cases/<str:number>/notice/<slug:kind>.pdf", views.case_notice, name="case_notice"),
     path("cases/<str:number>/documents/<int:pk>/", views.case_document, name="case_document"),
+    path("cases/<str:number>/issued/<int:pk>.pdf", views.case_issued, name="case_issued"),
+    path("cases/<str:number>/issued/<int:pk>/service-receipt.pdf", views.case_service_receipt,
+         name="case_service_receipt"),
 ]

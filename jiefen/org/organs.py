@@ -35,7 +35,8 @@ def _is_organ(unit):
 
 
 def _as_organ(unit):
-    name = unit.organ_name or _("%(name)s人民政府") % {"name": unit.name}
+    default = _("%(name)s人民政府") % {"name": unit.name} if unit.kind in GOVERNMENTS else unit.name
+    name = unit.organ_name or default
     return Organ(unit=unit, name=name, doc_code=unit.doc_code or _("%(name)s信访") % {"name": unit.name})
 
 

@@ -254,8 +254,8 @@ def do_draft_reply(user, case, *, outcome="", content="", at=None):
 
 class SignOffForm(StepForm):
     approved = forms.TypedChoiceField(
-        label=gettext_lazy("审签意见"), choices=[("1", gettext_lazy("同意签发")), ("", gettext_lazy("退回修改"))],
-        coerce=bool, empty_value=False, widget=forms.RadioSelect, required=False,
+        label=gettext_lazy("审签意见"), choices=[("1", gettext_lazy("同意签发")), ("0", gettext_lazy("退回修改"))],
+        coerce=lambda value: value in (True, "1", "true", "True"), widget=forms.RadioSelect,
     )
     comment = forms.CharField(label=gettext_lazy("审签说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 

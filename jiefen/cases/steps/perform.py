@@ -5,6 +5,7 @@ writes its event through `write_event` and tells the hooks through `tracked`.
 """
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.db import transaction
 from django.db.models import F, Max
@@ -24,7 +25,7 @@ ALLOWED_CLOCK_SKEW = dt.timedelta(minutes=1)
 
 # Called with (case, event) after every step, once its clocks moved, inside its transaction: the written notices
 # (jiefen.cases.notices) issue the document the step makes due.
-_after_step = []
+_after_step: list[Callable[[Case, Event], object]] = []
 
 
 def register_after_step(hook):

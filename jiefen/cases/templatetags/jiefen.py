@@ -1,5 +1,6 @@
 from django import template
 from django.conf import settings
+from django.utils import timezone
 
 from jiefen.cases import deadlines, personal
 
@@ -45,3 +46,20 @@ def choice_label(enum_name, value):
         return getattr(models, enum_name)(value).label
     except ValueError:
         return value
+
+
+@register.inclusion_tag("cases/_issued.html")
+def issued_documents(case):
+    """The documents the case issued, with their service, the return of their 送达回证 and, for the 受理告知书 (and
+    the other notices the 15-day rule covers), whether they were served within the acceptance period."""
+    from jiefen.cases.models import Deadline
+
+    rows = list(case.issued.select_related("served_by").order_by("issued_on", "id"))
+    acceptance = case.deadlines.filter(rule__code="acceptance").exclude(state=Deadline.State.EXEMPT).first()
+    for row in rows:
+        row.late = bool(
+            acceptance and acceptance.due_on and row.kind in ("acceptance_notice", "non_acceptance_notice",
+                                                               "forward_notice")
+            and (row.served_on or timezone.localdate()) > acceptance.due_on
+        )
+    return {"case": case, "rows": rows, "acceptance": acceptance}
