@@ -132,6 +132,8 @@ class CaseFilter(django_filters.FilterSet):
     date_to = django_filters.DateFilter(
         label=_("至"), field_name="received_at", lookup_expr="date__lte", widget=DateInput,
     )
+    # 终结后重复信访 (Case.final_repeat_of): counted apart from new matters.
+    final_repeat = CheckFilter(label=_("终结后重复信访"), method="filter_final_repeat")
     sort = django_filters.ChoiceFilter(label=_("排序"), choices=SORT_CHOICES, empty_label=None, method=_by_the_list)
     # From a figure down to its cases: hidden, set by the figure's link (jiefen.figures.drill.case_list_url).
     closed_from = django_filters.DateFilter(label=_("办结自"), widget=forms.HiddenInput, method="filter_closed")
@@ -250,6 +252,9 @@ class CaseFilter(django_filters.FilterSet):
 
     def filter_no_village(self, queryset, name, value):
         return queryset.filter(village__isnull=True) if value else queryset
+
+    def filter_final_repeat(self, queryset, name, value):
+        return queryset.filter(final_repeat_of__isnull=False) if value else queryset
 
     def filter_outcome(self, queryset, name, value):
         done = StatusGroup.COUNTED_AS_DONE

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from jiefen.org import authz
 from jiefen.org.models import Unit, User
 
+from .access import cases_for
 from .actions.intake import Intake
 from .errors import ActionError
 from .filters import CaseFilter
@@ -41,6 +42,15 @@ class IntakeForm(forms.Form):
     )
     # Set when the clerk has seen the open cases of these people and still wants a new case.
     confirm_new = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    # When these people have a 终结 case (queries.final_cases_of) the clerk says which it is, with one of the buttons
+    # of that warning: the same facts and reasons as the earlier case chosen here (终结后重复信访: the intake checks
+    # that it is one of theirs), or a new matter (final_new), registered normally.
+    final_repeat_of = forms.ModelChoiceField(
+        label=_("系同一事实和理由：登记为终结后重复信访"), queryset=None, required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": _("所选的原案件不是该信访人已终结的同一事项，请重新选择")},
+    )
+    final_new = forms.BooleanField(label=_("确属新的事项，正常登记"), required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -52,6 +62,8 @@ class IntakeForm(forms.Form):
             if township else Unit.objects.none()
         )
         self.fields["receiving_leader"].queryset = centre_leaders(user)
+        # The cases `user` sees, never listed: the warning offers the matches, the intake checks the choice.
+        self.fields["final_repeat_of"].queryset = cases_for(user)
 
     def intake(self, parties):
         """The matter as the intake checks it (actions.intake.Intake), from this form and the valid party formset
@@ -66,10 +78,10 @@ class IntakeForm(forms.Form):
             return None
 
 
-# The desk's fields that are fields of the intake (the rest, like confirm_new, are the page's own).
+# The desk's fields that are fields of the intake (the rest, like confirm_new and final_new, are the page's own).
 INTAKE_FIELDS = (
     "kind", "channel", "legal_class", "category", "village", "head_count", "request", "facts", "identity_unknown",
-    "accused_unit", "receiving_leader",
+    "accused_unit", "receiving_leader", "final_repeat_of",
 )
 
 

@@ -3,8 +3,10 @@
 import datetime as dt
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Case as SqlCase  # CASE WHEN; Case here is the model
+from django.db.models import Exists, OuterRef, Q, Subquery, Value, When
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from jiefen.org import authz
@@ -12,7 +14,7 @@ from jiefen.org import authz
 from . import search
 from .access import cases_for
 from .filters import CaseFilter
-from .models import Contact, Party, Status, StatusGroup
+from .models import Contact, Deadline, Event, LegalClass, Party, Status, StatusGroup
 
 LIST_COLUMNS = (
     "id", "number", "kind", "channel", "legal_class", "status", "request", "received_at", "next_due_on",
@@ -104,22 +106,71 @@ def case_page(case):
     }
 
 
-def open_cases_of(id_number_hash="", phone_hash="", user=None):
-    """Open cases in `user`'s scope with a party of this ID number or phone: the desk's repeat-visit check."""
+def _cases_with_party(id_number_hash, phone_hash):
+    """The ids of the cases with a party of this ID number or phone (their hash indexes), as a subquery; None if
+    neither is given."""
     cond = Q()
     if id_number_hash:
         cond |= Q(id_number_hash=id_number_hash)
     if phone_hash:
         cond |= Q(phone_hash=phone_hash)
-    if not cond:
+    return Party.objects.filter(cond).values("case_id") if cond else None
+
+
+def open_cases_of(id_number_hash="", phone_hash="", user=None):
+    """Open cases in `user`'s scope with a party of this ID number or phone: the desk's repeat-visit check."""
+    case_ids = _cases_with_party(id_number_hash, phone_hash)
+    if case_ids is None:
         return []
-    case_ids = Party.objects.filter(cond).values("case_id")
     return (
         cases_for(user).filter(id__in=case_ids, status__in=StatusGroup.OPEN)
         .select_related("category", "village").order_by("-received_at")[:5]
     )
 
 
+# The clocks within which a written answer (复查) or a review decision (复核) may be challenged, each with the
+# request that challenges it (jiefen.cases.steps.review).
+WINDOW_REQUESTS = {"review_window": "request_review", "rereview_window": "request_rereview"}
+WINDOW_CLOCKS = tuple(WINDOW_REQUESTS)
+
+
+def final_cases_of(id_number_hash="", phone_hash="", user=None):
+    """终结 cases in `user`'s scope with a party of this ID number or phone, newest first: the desk's check for a
+    matter the same person brings again with the same facts and reasons, which is not accepted again (law.FINAL).
+
+    终结 is either status FINAL (the 复核 decided), or a 申诉求决 case whose written answer or review decision stood
+    unchallenged: its latest window clock (WINDOW_CLOCKS, the latest by id) fell due before today, and the request
+    it waits for (WINDOW_REQUESTS: 复查 for the answer, 复核 for the review decision) was not made on or after the
+    day that clock started. Each case carries `decision`: the summary of its latest 复核 decision, else of its
+    latest written answer. One query: the clock and the events are subqueries on the few cases of these people
+    (found through the party hash indexes)."""
+    case_ids = _cases_with_party(id_number_hash, phone_hash)
+    if case_ids is None:
+        return []
+    window = Deadline.objects.filter(case_id=OuterRef("pk"), rule__code__in=WINDOW_CLOCKS).order_by("-id")
+    challenged = Event.objects.filter(
+        case_id=OuterRef("pk"), kind=OuterRef("window_request"), at__date__gte=OuterRef("window_started")
+    )
+    return (
+        cases_for(user).filter(id__in=case_ids)
+        .annotate(
+            window_due=Subquery(window.values("due_on")[:1]),
+            window_started=Subquery(window.values("started_on")[:1]),
+            window_request=Subquery(window.annotate(request=SqlCase(
+                *(When(rule__code=code, then=Value(kind)) for code, kind in WINDOW_REQUESTS.items())
+            )).values("request")[:1]),
+        )
+        .filter(
+            Q(status=Status.FINAL)
+            | (Q(legal_class=LegalClass.CLAIM, window_due__lt=timezone.localdate()) & ~Exists(challenged))
+        )
+        .annotate(decision=Coalesce(_latest_summary("decide_rereview"), _latest_summary("reply")))
+        .select_related("category", "village").order_by("-received_at")[:5]
+    )
+
+
+def _latest_summary(kind):
+    return Subquery(Event.objects.filter(case_id=OuterRef("pk"), kind=kind).order_by("-id").values("summary")[:1])
 
 
 def leader_home(user):

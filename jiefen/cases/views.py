@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from jiefen.org import authz
 
-from . import access, extensions, notices, queries, uploads
+from . import access, extensions, law, notices, queries, uploads
 from .actions import ActionError, CaseChanged, do_case_action, do_register_case
 from .actions.intake import desk_initial
 from .filters import CaseFilter
@@ -37,31 +37,42 @@ def home(request):
 
 @login_required
 def desk(request):
-    """一站式接待: one form for every channel; warns when these people already have an open case."""
+    """一站式接待: one form for every channel; warns when these people already have an open case, and when they
+    have a 终结 one (its same facts and reasons are not accepted again): then nothing is registered until the clerk
+    says whether it is that matter again (终结后重复信访) or a new one."""
     initial = desk_initial(request.user)  # a walk-in now: the leader on duty today receives it (领导公开接访)
     duty_leader = initial.get("receiving_leader")
     form = IntakeForm(request.POST or None, user=request.user, initial=initial)
     parties = PartyFormSet(request.POST or None, prefix="party")
-    duplicates = []
+    duplicates, finals, warned = [], [], False
     intake = form.intake(parties) if request.method == "POST" and form.is_valid() and parties.is_valid() else None
     if intake is not None:
-        duplicates = _open_cases_of(request.user, intake.parties)
-        if duplicates and not form.cleaned_data.get("confirm_new"):
-            form.data = form.data.copy()
-            form.data["confirm_new"] = "True"
+        finals = _final_cases_of(request.user, intake.parties)
+        final_ids = {c.pk for c in finals}  # shown as 终结 only, not as an open case to add a visit to
+        duplicates = [c for c in _open_cases_of(request.user, intake.parties) if c.pk not in final_ids]
+        final_undecided = finals and intake.final_repeat_of is None and not form.cleaned_data.get("final_new")
+        if final_undecided or (duplicates and not form.cleaned_data.get("confirm_new")):
+            warned = True
+            if duplicates:
+                form.data = form.data.copy()
+                form.data["confirm_new"] = "True"
         else:
             try:
                 case = do_register_case(request.user, intake)
             except ActionError as error:
                 form.add_error(error.field if error.field in form.fields else None, error.message)
             else:
-                messages.success(
-                    request, _("已登记，案件编号 %(n)s，查询码 %(c)s") % {"n": case.number, "c": case.query_code}
-                )
+                done = _("已登记，案件编号 %(n)s，查询码 %(c)s") % {"n": case.number, "c": case.query_code}
+                if case.final_repeat_of_id:
+                    done += _("。系终结后重复信访，同一事实和理由不再受理，请报领导作出不予受理决定")
+                messages.success(request, done)
                 return redirect("case_detail", case.number)
-    status = 400 if request.method == "POST" and not duplicates else 200
+    elif form.has_error("final_repeat_of") and parties.is_valid():
+        finals = _final_cases_of(request.user, parties.parties())  # the choice was refused: offer the cases again
+    status = 400 if request.method == "POST" and not (duplicates or warned) else 200
     context = {
         "form": form, "parties": parties, "duplicates": duplicates, "duty_leader": duty_leader,
+        "finals": finals, "final_rule": law.FINAL,
         # Panels of apps above the core (the portal's inbox of online items awaiting a decision).
         "panels": [panel(request.user) for panel in extensions.desk_panels],
     }
@@ -69,9 +80,20 @@ def desk(request):
 
 
 def _open_cases_of(user, parties):
+    return _cases_of(queries.open_cases_of, user, parties)
+
+
+def _final_cases_of(user, parties):
+    return _cases_of(queries.final_cases_of, user, parties)
+
+
+def _cases_of(find, user, parties):
+    """The cases `find` (a query of queries taking an ID number hash and a phone hash) finds for any of `parties`
+    (an intake's PartyInputs, or the desk's cleaned party rows), each once."""
     found = {}
     for party in parties:
-        for case in queries.open_cases_of(keyed_hash(party.id_number), keyed_hash(party.phone), user):
+        row = party if isinstance(party, dict) else vars(party)
+        for case in find(keyed_hash(row.get("id_number")), keyed_hash(row.get("phone")), user):
             found[case.pk] = case
     return list(found.values())
 
@@ -79,7 +101,7 @@ def _open_cases_of(user, parties):
 @login_required
 @require_POST
 def desk_check(request):
-    """htmx: as the clerk types an ID number or phone, show that person's open cases."""
+    """htmx: as the clerk types an ID number or phone, show that person's 终结 and open cases."""
     id_hash = phone_hash = ""
     for key, value in request.POST.items():
         value = value.strip().upper()
@@ -87,8 +109,14 @@ def desk_check(request):
             id_hash = id_hash or keyed_hash(value)
         elif key.endswith("-phone") and len(value) >= 7:
             phone_hash = phone_hash or keyed_hash(value)
-    duplicates = list(queries.open_cases_of(id_hash, phone_hash, request.user)) if (id_hash or phone_hash) else []
-    return render(request, "cases/_duplicates.html", {"duplicates": duplicates})
+    duplicates, finals = [], []
+    if id_hash or phone_hash:
+        finals = list(queries.final_cases_of(id_hash, phone_hash, request.user))
+        final_ids = {c.pk for c in finals}
+        duplicates = [c for c in queries.open_cases_of(id_hash, phone_hash, request.user) if c.pk not in final_ids]
+    return render(
+        request, "cases/_duplicates.html", {"duplicates": duplicates, "finals": finals, "final_rule": law.FINAL}
+    )
 
 
 @login_required
@@ -125,6 +153,7 @@ def _detail_context(request, case, *, open_form=None):
         "identity_visible": access.may_see_identity(request.user, case),
         "may_reveal": access.may_reveal(request.user, case),
         "notices": [{"kind": code, "label": notices.NOTICES[code].title} for code in notices.available_notices(case)],
+        "final_rule": law.FINAL,  # printed where the case is a 终结后重复信访
         **page,
         "mediation": mediation_record(case, page["events"]),
     }
@@ -196,6 +225,26 @@ def case_notice(request, number, kind):
     except notices.NoticeUnavailable:
         raise Http404
     return _pdf(pdf, f"{kind}-{case.number}.pdf")
+
+
+@login_required
+def case_issued(request, number, pk):
+    """A document the case issued, as issued: the stored PDF, byte for byte (notices.pdf_of)."""
+    case = access.access_case(request.user, number)
+    issued = case.issued.filter(pk=pk).first()
+    if issued is None:
+        raise Http404
+    return _pdf(notices.pdf_of(issued), f"{issued.title}-{case.number}.pdf")
+
+
+@login_required
+def case_service_receipt(request, number, pk):
+    """送达回证 of a document served: printed to be signed, its return recorded by a step."""
+    case = access.access_case(request.user, number)
+    issued = case.issued.filter(pk=pk, served_on__isnull=False).select_related("served_by").first()
+    if issued is None:
+        raise Http404
+    return _pdf(notices.render_service_receipt(issued), f"送达回证-{issued.title}-{case.number}.pdf")
 
 
 @login_required

@@ -37,7 +37,7 @@ class VisitCaseForm(IntakeForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("channel", "village", "receiving_leader", "confirm_new"):
+        for name in ("channel", "village", "receiving_leader", "confirm_new", "final_repeat_of", "final_new"):
             del self.fields[name]
 
 

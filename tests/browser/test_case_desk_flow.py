@@ -86,14 +86,29 @@ def test_a_group_visit_goes_from_desk_to_closure(world, login_page, live_server,
     handler.fill("#id_note-text", "已约谈工地负责人，承诺十日内支付")
     handler.click("#step-note button")
     handler.wait_for_load_state()
+    # The village handler drafts the written answer; the township's leader signs it off (审签); then it is served.
+    handler.click("#step-draft_reply summary")
+    handler.check("input[name=draft_reply-outcome][value=support]")
+    handler.fill("#id_draft_reply-content", "经核实，拖欠工资属实，责成工地负责人于12月5日前足额支付。")
+    shoot(handler, "06-handler-draft-phone")
+    handler.click("#step-draft_reply button")
+    handler.wait_for_load_state()
+    assert handler.locator("#step-reply").count() == 0  # not served before it is signed off
+    leader.goto(f"{live_server.url}/cases/{case.number}/")
+    leader.click("#step-sign_off summary")
+    assert "拖欠工资属实" in leader.inner_text("#step-sign_off")
+    leader.check("input[name=sign_off-approved][value='1']")
+    leader.click("#step-sign_off button")
+    leader.wait_for_load_state()
+    handler.goto(f"{live_server.url}/cases/{case.number}/")
     handler.click("#step-reply summary")
-    handler.check("input[name=reply-outcome][value=support]")
-    handler.fill("#id_reply-content", "经核实，拖欠工资属实，责成工地负责人于12月5日前足额支付。")
-    shoot(handler, "06-handler-reply-phone")
+    handler.select_option("#id_reply-service_method", value="direct")
+    shoot(handler, "06-handler-serve-phone")
     handler.click("#step-reply button")
     handler.wait_for_load_state()
     assert "已答复" in handler.inner_text(".case-head")
     assert "复查申请期限" in handler.inner_text("#clocks")
+    assert "直接送达" in handler.inner_text("#issued")
     handler.click("#step-close summary")
     handler.check("input[name=close-resolved][value='1']")
     handler.click("#step-close button")
@@ -109,6 +124,8 @@ def test_a_group_visit_goes_from_desk_to_closure(world, login_page, live_server,
         "assign",
         "sign_for",
         "note",
+        "draft_reply",
+        "sign_off",
         "reply",
         "close",
     ]

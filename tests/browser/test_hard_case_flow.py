@@ -26,8 +26,8 @@ def replied_case(org, people):
     do_accept_case(people["leader"], case, expected_version=case.version)
     do_assign_case(people["leader"], case, expected_version=case.version, unit=org["village_a"])
     do_sign_for_case(people["handler"], case, expected_version=case.version)
-    reply_signed_off(people["handler"], case, expected_version=case.version, outcome="explain",
-                  served_on=timezone.localdate(), content="补偿款已按村民代表大会通过的方案分配，已逐户解释。")
+    reply_signed_off(people["handler"], case, outcome="explain", served_on=timezone.localdate(),
+                     content="补偿款已按村民代表大会通过的方案分配，已逐户解释。")
     return case
 
 

@@ -15,7 +15,7 @@ from jiefen.audit.records import record
 from jiefen.org import authz
 from jiefen.org.models import Unit, User
 
-from .. import deadlines, extensions, search
+from .. import deadlines, extensions, queries, search
 from ..errors import ActionError
 from ..models import ACCUSABLE_KINDS, GROUP_SIZE, Case, CaseSequence, Category, Channel, Contact, LegalClass, Party
 from ..personal import clean_id_number, clean_phone, keyed_hash
@@ -65,15 +65,18 @@ class Intake:
     accused_unit: Unit | None = None
     receiving_leader: User | None = None
     received_at: dt.datetime | None = None
+    # 终结后重复信访: the earlier 终结 case of these people whose same facts and reasons this matter brings again.
+    final_repeat_of: Case | None = None
 
     @classmethod
     def build(
         cls, user, *, kind, channel, legal_class, category, request, parties, facts="", village=None, head_count=1,
-        identity_unknown=False, accused_unit=None, receiving_leader=None, received_at=None,
+        identity_unknown=False, accused_unit=None, receiving_leader=None, received_at=None, final_repeat_of=None,
     ):
         """Check what `user` is about to register and return it as an Intake; ActionError (a message in Chinese,
         and the field it is about) on the first problem. `parties` are dicts (or PartyInput) with name, role,
-        id_number, phone, address and village; ID numbers and phones are cleaned here. Fields left empty get the
+        id_number, phone, address and village; ID numbers and phones are cleaned here. `final_repeat_of`, if given,
+        is one of these parties' 终结 cases in `user`'s scope (queries.final_cases_of). Fields left empty get the
         defaults of the apps above the core (jiefen.duty: a walk-in is received by the leader on duty)."""
         centre = registrar_centre(user)
         if kind not in Case.Kind.values:
@@ -96,11 +99,12 @@ class Intake:
         received_at = received_at or timezone.now()
         if received_at > timezone.now() + ALLOWED_CLOCK_SKEW:
             raise ActionError(_("登记时间不能晚于当前时间"), field="received_at")
+        final_repeat_of = _final_repeat_of(user, cleaned, final_repeat_of)
         intake = cls(
             centre=centre, kind=kind, channel=channel, legal_class=legal_class, category=category, request=request,
             parties=cleaned, facts=(facts or "").strip(), village=village, head_count=head_count,
             identity_unknown=bool(identity_unknown), accused_unit=accused_unit, receiving_leader=receiving_leader,
-            received_at=received_at,
+            received_at=received_at, final_repeat_of=final_repeat_of,
         )
         return intake.with_defaults()
 
@@ -225,6 +229,19 @@ def _accused_unit(centre, legal_class, accused_unit):
     return accused_unit
 
 
+def _final_repeat_of(user, parties, case):
+    """The earlier case a 终结后重复信访 names (a Case or its id): one of the 终结 cases of these parties that `user`
+    sees (queries.final_cases_of); None if none is named."""
+    if case in (None, ""):
+        return None
+    pk = str(getattr(case, "pk", case))
+    for party in parties:
+        for found in queries.final_cases_of(keyed_hash(party.id_number), keyed_hash(party.phone), user):
+            if str(found.pk) == pk:
+                return found
+    raise ActionError(_("所选的原案件不是该信访人已终结的同一事项，请重新选择"), field="final_repeat_of")
+
+
 def _leads(user, centre):
     return authz.in_roles(user, authz.LEADERSHIP) and user.is_active and user.unit_id == centre.pk
 
@@ -260,6 +277,7 @@ def do_register_case(acting_user, intake=None, /, **raw):
         received_at=received_at,
         received_by=acting_user,
         receiving_leader=intake.receiving_leader,
+        final_repeat_of=intake.final_repeat_of,
         contact_count=1,
         person_times=head_count,
     )

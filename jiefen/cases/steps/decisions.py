@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from jiefen.org.authz import LEADERSHIP, UNIT_WORKERS
 from jiefen.org.models import Unit
 
-from .. import access, extensions
+from .. import access, extensions, law
 from ..errors import ActionError
 from ..models import ACCUSABLE_KINDS, Case, LegalClass, Status
 from .base import StepForm, required
@@ -45,6 +45,26 @@ class NotAcceptForm(StepForm):
         label=gettext_lazy("告知的法定途径"),
         help_text=gettext_lazy("如：向人民法院提起诉讼、申请劳动仲裁、申请行政复议"),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.case.final_repeat_of_id and not self.is_bound:
+            self.initial.setdefault("reason", self.final_repeat_reason(self.case.final_repeat_of))
+
+    @staticmethod
+    def final_repeat_reason(earlier):
+        """The reason proposed for not accepting a 终结后重复信访 of the case `earlier` (law.FINAL)."""
+        values = {"number": earlier.number, "cite": law.FINAL.cite}
+        if earlier.status == Status.FINAL and earlier.closed_at:
+            day = timezone.localdate(earlier.closed_at)
+            values["day"] = _("%(y)s年%(m)s月%(d)s日") % {"y": day.year, "m": day.month, "d": day.day}
+            return _(
+                "该事项已于%(day)s复核终结（原案件编号%(number)s），依照%(cite)s，同一事实和理由不再受理。"
+            ) % values
+        return _(
+            "该事项已作出处理意见（原案件编号%(number)s），信访人未在法定期限内请求复查、复核，依照%(cite)s，"
+            "同一事实和理由不再受理。"
+        ) % values
 
 
 @step("not_accept", form=NotAcceptForm, moves=[
