@@ -10,7 +10,7 @@ from django.urls import reverse
 from jiefen.cases import law
 from jiefen.cases.errors import ActionError
 from jiefen.cases.models import Deadline, IssuedDocument, LegalClass, Party, Status
-from jiefen.cases.notices import render_notice, render_service_receipt
+from jiefen.cases.notices import NoticeUnavailable, render_notice, render_service_receipt
 from jiefen.cases.steps import (
     do_accept_case,
     do_assign_case,
@@ -245,6 +245,20 @@ def test_a_served_document_printed_again_is_byte_identical_whatever_changed_sinc
     client.force_login(people["supervisor"])
     response = client.get(reverse("case_issued", args=[case.number, issued.pk]))
     assert response.status_code == 200 and response.content == first
+
+
+def test_a_stored_copy_that_no_longer_matches_its_hash_is_never_handed_out(client, org, people):
+    case = petition(org, people, "replied")
+    render_notice(case, "reply")
+    issued = case.issued.get(kind="reply")
+    with issued.pdf.open("r+b") as handle:
+        handle.seek(-10, 2)
+        handle.write(b"tampered!!")
+    with pytest.raises(NoticeUnavailable, match="校验值不符"):
+        render_notice(case, "reply")
+    client.force_login(people["clerk"])
+    response = client.get(reverse("case_issued", args=[case.number, issued.pk]))
+    assert response.status_code == 409 and "校验值不符" in response.content.decode()
 
 
 def test_service_of_a_notice_its_receipt_and_the_15_day_check(client, org, people):

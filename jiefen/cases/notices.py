@@ -180,7 +180,15 @@ def pdf_of(issued):
         issued = IssuedDocument.objects.select_for_update().get(pk=issued.pk)
         if issued.pdf:
             with issued.pdf.open("rb") as handle:
-                return handle.read()
+                stored = handle.read()
+            # The file is what was served only while its hash says so: a changed or damaged copy is never handed
+            # out as the original.
+            if hashlib.sha256(stored).hexdigest() != issued.sha256:
+                raise NoticeUnavailable(
+                    _("%(title)s（%(number)s）的存档文件与送达时的校验值不符，请从备份中恢复后再打印")
+                    % {"title": issued.title, "number": issued.doc_number}
+                )
+            return stored
         pdf = _pdf(f"notices/{issued.kind}.html", issued.content)
         issued.sha256 = hashlib.sha256(pdf).hexdigest()
         issued.pdf.save(f"{issued.case.number}-{issued.kind}-{issued.pk}.pdf", ContentFile(pdf), save=False)

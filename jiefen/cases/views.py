@@ -234,7 +234,11 @@ def case_issued(request, number, pk):
     issued = case.issued.filter(pk=pk).first()
     if issued is None:
         raise Http404
-    return _pdf(notices.pdf_of(issued), f"{issued.title}-{case.number}.pdf")
+    try:
+        pdf = notices.pdf_of(issued)
+    except notices.NoticeUnavailable as refused:
+        return HttpResponse(refused.message, status=409, content_type="text/plain; charset=utf-8")
+    return _pdf(pdf, f"{issued.title}-{case.number}.pdf")
 
 
 @login_required

@@ -172,7 +172,10 @@ def notice(request, kind):
     case = _require_tracked(request)
     if kind not in notices.available_notices(case):
         raise Http404
-    pdf = notices.render_notice(case, kind)
+    try:
+        pdf = notices.render_notice(case, kind)
+    except notices.NoticeUnavailable:
+        raise Http404  # e.g. a stored copy that fails its check: never handed out; staff see why
     response = HttpResponse(pdf, content_type="application/pdf")
     filename = f"{notices.NOTICES[kind].title}-{case.number}.pdf"
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
