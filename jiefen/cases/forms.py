@@ -45,7 +45,7 @@ class IntakeForm(forms.Form):
     # When these people have a 终结 case (queries.final_cases_of) the clerk says which it is, with one of the buttons
     # of that warning: the same facts and reasons as the earlier case chosen here (终结后重复信访: the intake checks
     # that it is one of theirs), or a new matter (final_new), registered normally.
-    final_repeat_of = forms.ModelChoiceField(
+    final_repeat_of: forms.ModelChoiceField = forms.ModelChoiceField(
         label=_("系同一事实和理由：登记为终结后重复信访"), queryset=None, required=False,
         widget=forms.HiddenInput,
         error_messages={"invalid_choice": _("所选的原案件不是该信访人已终结的同一事项，请重新选择")},
