@@ -133,6 +133,30 @@ def test_the_mediation_month_is_advisory_and_printed_without_an_unverified_artic
     assert dispute.next_due_on is None
 
 
+def test_the_mediation_month_runs_longer_only_with_the_parties_consent(org, people):
+    from jiefen.cases.models import Case, Category
+    from jiefen.cases.steps import do_prolong_mediation
+
+    with on(D(2026, 6, 2)):
+        dispute = register(people["clerk"], village=org["village_a"], kind=Case.Kind.DISPUTE,
+                           legal_class=LegalClass.DISPUTE, category=Category.objects.get(name="邻里纠纷"))
+        do_accept_case(people["leader"], dispute, expected_version=dispute.version)
+        do_assign_case(people["leader"], dispute, expected_version=dispute.version, unit=org["village_a"])
+        do_sign_for_case(people["mediator"], dispute, expected_version=dispute.version)
+    assert dispute.status == Status.MEDIATING
+    period = dispute.deadlines.get(rule__code="mediation")
+    assert period.due_on == D(2026, 7, 2)
+    with on(D(2026, 6, 30)):
+        with pytest.raises(ActionError, match="须经各方当事人同意"):
+            do_prolong_mediation(people["mediator"], dispute, expected_version=dispute.version, days=20,
+                                 consent=False, reason="等待鉴定结论")
+        event = do_prolong_mediation(people["mediator"], dispute, expected_version=dispute.version, days=20,
+                                     consent=True, reason="等待鉴定结论")
+    period.refresh_from_db()
+    assert period.due_on == D(2026, 7, 22) == D.fromisoformat(event.data["due_on"])
+    assert period.additions == [[20, "当事人同意延长"]] and dispute.next_due_on is None
+
+
 def test_the_supervision_reminder_never_asks_to_extend_a_clock_that_cannot_be(org, people):
     assert rule("rereview_decision").max_extension_days == 0 and rule("handling").max_extension_days == 30
 

@@ -112,9 +112,11 @@ def lived(people, org):
     do_record_mediation_failure(mediator, referred, expected_version=referred.version, reason="对方拒绝")
     do_refer_case(mediator, referred, expected_version=referred.version, route="litigation", guidance="可起诉")
     do_close_case(mediator, referred, expected_version=referred.version, resolved=False)
+    # Mediating, its one-month period running (延长调解期限 is offered).
+    talking = mediating()
     # An accusation by letter that does not say which unit it is about: only a leader may name it.
     unnamed = register(people["clerk"], village=org["village_a"], legal_class=LegalClass.ACCUSATION)
-    return [replied, decided, hearing, drafted, signed, hard, agreed, referred, unnamed]
+    return [replied, decided, hearing, drafted, signed, hard, agreed, referred, talking, unnamed]
 
 
 def accepted_by_actions(user, number):

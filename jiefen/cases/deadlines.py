@@ -72,6 +72,19 @@ def extend(case, days, reason):
     return deadline
 
 
+def prolong(case, rule_code, days, reason):
+    """Add `days` to the running clock `rule_code` of `case` (an advisory period the parties agreed to extend);
+    return the deadline, or None if that clock is not running."""
+    deadline = case.deadlines.filter(state=Deadline.State.RUNNING, rule__code=rule_code).order_by("-id").first()
+    if deadline is None:
+        return None
+    deadline.additions = deadline.additions + [[days, reason]]
+    _compute(deadline)
+    deadline.save()
+    refresh_next_due(case)
+    return deadline
+
+
 def extension_room(case):
     """Days still allowed as extension on the running handling clock, or 0 if none."""
     deadline = (

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy
 
 from jiefen.org.authz import LEADERSHIP, UNIT_WORKERS
 
-from .. import extensions
+from .. import deadlines, extensions
 from ..errors import ActionError
 from ..models import FOLLOW_UP_RESULTS, REFERRAL_ROUTES, Case, Status
 from .base import DateInput, StepForm, date_not_future, required
@@ -132,6 +132,43 @@ def do_record_agreement(user, case, *, terms="", signed_on=None, facts="", perfo
 
 class MediationFailureForm(StepForm):
     reason = forms.CharField(label=gettext_lazy("调解不成原因"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+def mediation_period_running(case):
+    """Guard of 延长调解期限: the one-month period runs."""
+    return None if deadlines.running(case, "mediation") else _("本案没有正在计算的调解期限")
+
+
+class ProlongMediationForm(StepForm):
+    days = forms.IntegerField(label=gettext_lazy("延长天数"), min_value=1, max_value=90)
+    consent = forms.BooleanField(label=gettext_lazy("各方当事人同意延长"), required=False)
+    reason = forms.CharField(label=gettext_lazy("延长理由"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+@step("prolong_mediation", form=ProlongMediationForm, guards=[mediation_period_running], moves=[
+    Move(gettext_lazy("延长调解期限"), DISPUTE, frozenset({S.MEDIATING}), None, LEADERSHIP, unit_roles=UNIT_WORKERS,
+         style="secondary"),
+])
+def do_prolong_mediation(user, case, *, days=0, consent=False, reason="", at=None):
+    """The one-month mediation period (一般在一个月内调结) is advisory: with the parties' consent it runs longer.
+    Never overdue either way; the new date is what the parties and the mediators aim at."""
+    if not days or days < 1:
+        raise ActionError(_("延长天数至少为1天"), field="days")
+    if days > 90:
+        raise ActionError(_("延长天数请在1至90日之间；需要更长的，可再次征得当事人同意后延长"), field="days")
+    if not consent:
+        raise ActionError(_("延长调解期限须经各方当事人同意"), field="consent")
+    reason = required(reason, _("请填写延长理由"), "reason")
+
+    def add_days(case, event):
+        deadline = deadlines.prolong(case, "mediation", days, _("当事人同意延长"))
+        event.data = {"days": days, "due_on": deadline.due_on.isoformat()}
+        event.save(update_fields=["data"])
+
+    return perform(
+        case, user, at=at, summary=_("经各方当事人同意，调解期限延长%(n)s日") % {"n": days}, note=reason,
+        extra=add_days,
+    )
 
 
 @step("mediation_failed", form=MediationFailureForm, moves=[
