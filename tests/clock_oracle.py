@@ -38,13 +38,16 @@ RULES = [
     Rule("acceptance", 15, BOTH, "register", frozenset({"accept", "not_accept", "forward"})),
     Rule("handling", 60, ONLY_PETITION, "accept", frozenset({"reply"}), max_extension=30, classes=CLAIM),
     Rule("review_window", 30, ONLY_PETITION, "reply", frozenset({"request_review"}), obligation=False, classes=CLAIM),
-    Rule("review_decision", 30, ONLY_PETITION, "request_review", frozenset({"decide_review"}), classes=CLAIM),
+    Rule(
+        "review_decision", 30, ONLY_PETITION, "request_review", frozenset({"decide_review", "review_remand"}),
+        classes=CLAIM,
+    ),
     Rule(
         "rereview_window", 30, ONLY_PETITION, "decide_review", frozenset({"request_rereview"}), obligation=False,
         classes=CLAIM,
     ),
     Rule(
-        "rereview_decision", 30, ONLY_PETITION, "request_rereview", frozenset({"decide_rereview"}),
+        "rereview_decision", 30, ONLY_PETITION, "request_rereview", frozenset({"decide_rereview", "review_remand"}),
         pauses=frozenset({"start_hearing"}), resumes=frozenset({"end_hearing"}), classes=CLAIM,
     ),
     # 一般在一个月内调结: advisory, never overdue.

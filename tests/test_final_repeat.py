@@ -26,7 +26,7 @@ from jiefen.cases.steps.decisions import NotAcceptForm
 from .factories import HIGHER, VALID_IDS, register, reply_signed_off
 from .test_views import intake_post
 
-FINAL_WARNING = "该信访人的同一事项已终结"
+FINAL_WARNING = "该信访人有已终结的信访事项"
 OPEN_WARNING = "该来访人已有未办结的案件"
 ARTICLE = "第三十六条第三款"
 OTHER_PERSON = {"party-0-name": "林小河", "party-0-id_number": VALID_IDS[1], "party-0-phone": "13900139000"}

@@ -164,11 +164,12 @@ def test_the_supervision_reminder_never_asks_to_extend_a_clock_that_cannot_be(or
 # ---- a route per class ----------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("legal_class, title, article", [
-    (LegalClass.ACCUSATION, "检举控告办理情况反馈书", law.ACCUSATION),
-    (LegalClass.SUGGESTION, "建议意见答复书", law.SUGGESTION),
+@pytest.mark.parametrize("legal_class, title, article, closing", [
+    (LegalClass.ACCUSATION, "检举控告办理情况反馈书", law.ACCUSATION, "特此反馈"),
+    (LegalClass.SUGGESTION, "建议意见答复书", law.SUGGESTION, "特此答复"),
 ])
-def test_accusations_and_suggestions_are_answered_without_the_claim_route(org, people, legal_class, title, article):
+def test_accusations_and_suggestions_are_answered_without_the_claim_route(org, people, legal_class, title, article,
+                                                                          closing):
     extra = {"accused_unit": org["land_office"]} if legal_class == LegalClass.ACCUSATION else {}
     case = handled(org, people, legal_class=legal_class, **extra)
     # No 60-day limit of 第三十四条 (that is for 第三十一条第六项 matters), no 复查 window after the answer.
@@ -182,7 +183,7 @@ def test_accusations_and_suggestions_are_answered_without_the_claim_route(org, p
     with on(D(2026, 6, 21)), pytest.raises(ActionError, match="没有正在计算的申请期限"):
         do_request_review(people["clerk"], case, expected_version=case.version, requested_on=D(2026, 6, 21))
     text = assert_served_and_filed_safely(render_notice(case, "reply"))
-    assert f"信访事项{title}" in text and f"依照{article.cite}的规定，特此反馈" in text
+    assert f"信访事项{title}" in text and f"依照{article.cite}的规定，{closing}" in text
     assert "请求复查" not in text and "处理意见：" not in text
 
 
@@ -310,3 +311,49 @@ def test_service_of_a_notice_its_receipt_and_the_15_day_check(client, org, peopl
     notice.refresh_from_db()
     assert (notice.receipt_returned_on, notice.receipt_signer) == (D(2026, 6, 25), "陈大山")
     assert "return_receipt" not in {t.action for t in registry.available(people["clerk"], case)}
+
+
+REMAND = {"organ": "青山县人民政府", "doc_number": "青政复〔2026〕2号", "served_on": D(2026, 6, 24)}
+
+
+def test_a_review_that_revokes_sends_the_matter_back_for_a_new_answer(org, people):
+    from jiefen.cases.steps import do_decide_review, do_review_remand
+
+    case = petition(org, people, "replied")
+    with on(D(2026, 6, 15)):
+        do_request_review(people["clerk"], case, expected_version=case.version, requested_on=D(2026, 6, 15))
+    with on(D(2026, 6, 24)):
+        # 维持 or 变更 only: a revocation is its own step, for it changes where the case stands.
+        with pytest.raises(ActionError, match="登记撤销意见"):
+            do_decide_review(people["clerk"], case, expected_version=case.version, **REMAND, outcome="revoke",
+                             content="撤销")
+        event = do_review_remand(people["clerk"], case, expected_version=case.version, **REMAND,
+                                 content="事实不清，责令重新办理")
+    case.refresh_from_db()
+    assert case.status == Status.IN_HANDLING and case.reply_outcome == "" and event.data["outcome"] == "revoke"
+    assert case.deadlines.get(rule__code="review_decision").state == Deadline.State.MET
+    # The earlier draft and sign-off are spent: the new answer is drafted and signed off again.
+    assert "reply" not in {t.action for t in registry.available(people["handler"], case)}
+    with on(D(2026, 7, 6)):
+        reply_signed_off(people["handler"], case, outcome="support", served_on=D(2026, 7, 6), content="重新核实后支持")
+    case.refresh_from_db()
+    assert case.status == Status.REPLIED
+    window = case.deadlines.filter(rule__code="review_window", state=Deadline.State.RUNNING).get()
+    assert window.started_on == D(2026, 7, 6)
+
+
+def test_a_sign_off_does_not_survive_a_hand_over_and_a_recused_head_approves_nothing(org, people):
+    from jiefen.cases.steps import do_recuse, do_return_case
+
+    case = handled(org, people)
+    with on(D(2026, 6, 10)):
+        do_draft_reply(people["handler"], case, expected_version=case.version, outcome="support", content="支持")
+        do_sign_off(people["leader"], case, expected_version=case.version, approved=True)
+        do_return_case(people["handler"], case, expected_version=case.version, reason="不属本村")
+        do_assign_case(people["leader"], case, expected_version=case.version, unit=org["village_b"])
+        do_sign_for_case(people["other_handler"], case, expected_version=case.version)
+        assert "reply" not in {t.action for t in registry.available(people["other_handler"], case)}
+        do_recuse(people["leader"], case, reason="与信访人系亲属")
+        with pytest.raises(ActionError, match="办理机关负责人批准"):
+            do_extend_deadline(people["other_handler"], case, expected_version=case.version, days=5, reason="复杂",
+                               approver=people["leader"])

@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.dateparse import parse_date
@@ -166,7 +166,13 @@ def issued_notice(case, kind):
             % {"step": registry.label_for(notice.event, case.kind), "title": notice.title}
         )
     found = case.issued.filter(event=event, kind=kind).first()
-    return found if found is not None else _freeze(case, event, notice)
+    if found is not None:
+        return found
+    try:
+        with transaction.atomic():
+            return _freeze(case, event, notice)
+    except IntegrityError:  # another first print froze it meanwhile
+        return case.issued.get(event=event, kind=kind)
 
 
 def render_notice(case, kind):
@@ -179,8 +185,11 @@ def pdf_of(issued):
     with transaction.atomic():
         issued = IssuedDocument.objects.select_for_update().get(pk=issued.pk)
         if issued.pdf:
-            with issued.pdf.open("rb") as handle:
-                stored = handle.read()
+            try:
+                with issued.pdf.open("rb") as handle:
+                    stored = handle.read()
+            except OSError:
+                stored = b""  # gone: told below like a damaged copy
             # The file is what was served only while its hash says so: a changed or damaged copy is never handed
             # out as the original.
             if hashlib.sha256(stored).hexdigest() != issued.sha256:
@@ -261,6 +270,7 @@ def _acceptance_context(case, event):
         rule = clock.rule
         due = compute_due(clock.started_on, rule.length, rule.unit).due
         context.update(period_days=rule.length, period_due=_cn_date(due), period_basis=_article(rule))
+    context["is_suggestion"] = case.legal_class == LegalClass.SUGGESTION
     context["class_basis"] = {
         LegalClass.SUGGESTION: str(law.SUGGESTION), LegalClass.ACCUSATION: str(law.ACCUSATION),
     }.get(case.legal_class, "")
@@ -320,6 +330,7 @@ def _reply_context(case, event):
         )
     else:
         context["class_basis"] = str(law.ACCUSATION if case.legal_class == LegalClass.ACCUSATION else law.SUGGESTION)
+        context["is_suggestion"] = case.legal_class == LegalClass.SUGGESTION
     return context
 
 
@@ -328,8 +339,14 @@ def _agreement_context(case, event):
     signed by the parties and the mediators. The agreement is dated the day it was signed."""
     data = event.data
     signed_on = parse_date(data.get("signed_on", "")) or timezone.localdate(event.at)
-    respondents = [_particulars(p) for p in case.parties.filter(role=Party.Role.RESPONDENT).order_by("id")]
+    respondents = [
+        _particulars(p, basic=True) for p in case.parties.filter(role=Party.Role.RESPONDENT).order_by("id")
+    ]
+    petitioners = [
+        _particulars(p, basic=True) for p in case.parties.exclude(role=Party.Role.RESPONDENT).order_by("id")
+    ]
     return {
+        "petitioners": petitioners,
         "respondents": respondents,
         "facts": _paragraphs(data.get("facts") or case.facts or case.request),
         "terms": _paragraphs(data.get("terms", "")),
@@ -389,13 +406,14 @@ def _receipt_clock(deadline):
 # Shared parts ------------------------------------------------------------------------------------------------------
 
 
-def _particulars(party):
-    """A party as a served document names them: masked ID number, and the sex and birth date it encodes (the
-    基本情况 of a 调解协议书, 人民调解法), with phone and address."""
+def _particulars(party, *, basic=False):
+    """A party as a served document names them: masked ID number, phone and address; with `basic`, the sex and
+    the year and month of birth the ID number encodes (the 基本情况 of a 调解协议书). Never the day of birth: with
+    the masked number's first and last digits it would give the number away."""
     born, sex = "", ""
     number = party.id_number or ""
-    if len(number) == 18 and number[:17].isdigit():
-        born = _("%(y)s年%(m)s月%(d)s日") % {"y": number[6:10], "m": int(number[10:12]), "d": int(number[12:14])}
+    if basic and len(number) == 18 and number[:17].isdigit():
+        born = _("%(y)s年%(m)s月") % {"y": number[6:10], "m": int(number[10:12])}
         sex = _("男") if int(number[16]) % 2 else _("女")
     return {
         "name": party.name,

@@ -61,8 +61,9 @@ class NotAcceptForm(StepForm):
             return _(
                 "该事项已于%(day)s复核终结（原案件编号%(number)s），依照%(cite)s，同一事实和理由不再受理。"
             ) % values
+        # Not a 复核 decision: 第三十六条第三款 speaks of those only, so no article is cited here.
         return _(
-            "该事项已作出处理意见（原案件编号%(number)s），信访人未在法定期限内请求复查、复核，依照%(cite)s，"
+            "该事项已作出处理意见（原案件编号%(number)s），信访人未在规定期限内请求复查、复核，"
             "同一事实和理由不再受理。"
         ) % values
 

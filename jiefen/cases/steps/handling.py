@@ -139,8 +139,10 @@ def organ_heads(case):
     人民政府) that is the township's leadership; for a unit that is an organ of its own, the unit's head."""
     organ = organs.handling_organ(case)
     if organ.unit.pk == case.centre_id:
-        return leadership_of(case.centre)
-    return User.objects.filter(is_active=True, is_unit_head=True, unit=organ.unit).order_by("id")
+        heads = leadership_of(case.centre)
+    else:
+        heads = User.objects.filter(is_active=True, is_unit_head=True, unit=organ.unit).order_by("id")
+    return heads.exclude(recusals__case=case)  # one who stays out of the case (回避) approves nothing of it
 
 
 def extension_approvers(case):
@@ -194,12 +196,17 @@ def do_extend_deadline(user, case, *, days=0, reason="", approver=None, at=None)
 # The written answer: drafted (拟稿), signed off by the organ's head (审签), then served (送达). ---------------------
 
 
+# After these the written answer starts afresh: one was served, or the case changed hands (a sign-off is the head
+# of the organ handling it then, and a new unit drafts its own).
+DRAFT_RESETS = ("reply", "assign", "sign_for", "return_case", "review_remand")
+
+
 def reply_draft(case):
-    """The draft of the written answer in the making since the last one was served: (draft event, sign-off
-    event) or (None, None); the sign-off is None while the draft waits for it."""
+    """The draft of the written answer in the making since the last one was served or the case changed hands:
+    (draft event, sign-off event) or (None, None); the sign-off is None while the draft waits for it."""
     # In the order they were taken (a step entered after the fact may bear an earlier time): a sign-off is of
     # the draft taken before it.
-    since = case.events.filter(kind="reply").order_by("-id").values_list("id", flat=True).first()
+    since = case.events.filter(kind__in=DRAFT_RESETS).order_by("-id").values_list("id", flat=True).first()
     events = case.events.filter(kind__in=("draft_reply", "sign_off"))
     if since is not None:
         events = events.filter(id__gt=since)

@@ -84,11 +84,16 @@ def deciding_organ(case, level):
     return organ
 
 
+# A decision that stands (维持) or changes the opinion itself (变更). One that revokes it and orders it handled again
+# (撤销并责令重新办理) sends the case back to handling: its own step, review_remand.
+DECIDED = [(o.value, o.label) for o in (ReviewOutcome.UPHOLD, ReviewOutcome.VARY)]
+
+
 class HigherDecisionForm(StepForm):
     organ = forms.CharField(label=gettext_lazy("作出机关"), max_length=100)
     doc_number = forms.CharField(label=gettext_lazy("文号"), max_length=60,
                                  help_text=gettext_lazy("如：青山县政复〔2026〕8号"))
-    outcome = forms.ChoiceField(label=gettext_lazy("结论"), choices=ReviewOutcome.choices, widget=forms.RadioSelect)
+    outcome = forms.ChoiceField(label=gettext_lazy("结论"), choices=DECIDED, widget=forms.RadioSelect)
     served_on = forms.DateField(label=gettext_lazy("送达日期"), widget=DateInput, initial=timezone.localdate)
     content = forms.CharField(label=gettext_lazy("意见摘要"), widget=forms.Textarea(attrs={"rows": 4}))
 
@@ -106,12 +111,13 @@ class RereviewDecisionForm(HigherDecisionForm):
 
 
 def record_higher_decision(user, case, *, organ, doc_number, outcome, served_on, content, word, changes=None,
-                           at=None):
+                           at=None, allowed=None):
     """Record the decision the organ above served: who decided, its number, what it decided and when."""
     organ = required(organ, _("请填写作出%(word)s意见的机关") % {"word": word}, "organ")
     doc_number = required(doc_number, _("请填写%(word)s意见书的文号") % {"word": word}, "doc_number")
-    if outcome not in ReviewOutcome.values:
-        raise ActionError(_("请选择%(word)s结论：维持、变更或撤销") % {"word": word}, field="outcome")
+    if outcome not in (allowed or dict(DECIDED)):
+        raise ActionError(_("请选择%(word)s结论：维持或变更（撤销并责令重新办理的，请登记撤销意见）") % {"word": word},
+                          field="outcome")
     check_served_on(case, served_on)
     content = required(content, _("请填写%(word)s意见摘要") % {"word": word}, "content")
     label = ReviewOutcome(outcome).label
@@ -209,4 +215,34 @@ def do_decide_rereview(user, case, *, organ="", doc_number="", outcome="", serve
     return record_higher_decision(
         user, case, at=at, organ=organ, doc_number=doc_number, outcome=outcome, served_on=served_on,
         content=content, word=_("复核"), changes={"closed_at": at or timezone.now()},
+    )
+
+
+class RemandForm(StepForm):
+    organ = forms.CharField(label=gettext_lazy("作出机关"), max_length=100)
+    doc_number = forms.CharField(label=gettext_lazy("文号"), max_length=60)
+    served_on = forms.DateField(label=gettext_lazy("送达日期"), widget=DateInput, initial=timezone.localdate)
+    content = forms.CharField(label=gettext_lazy("意见摘要"), widget=forms.Textarea(attrs={"rows": 4}),
+                              help_text=gettext_lazy("撤销的理由及重新办理的要求"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        level = 2 if self.case.status == S.REREVIEW_REQUESTED else 1
+        organ = deciding_organ(self.case, level)
+        if organ is not None:
+            self.fields["organ"].initial = organ.name
+
+
+@step("review_remand", form=RemandForm, moves=[
+    Move(gettext_lazy("登记撤销意见（责令重新办理）"), PETITION, frozenset({S.REVIEW_REQUESTED, S.REREVIEW_REQUESTED}),
+         S.IN_HANDLING, DESK, style="secondary"),
+])
+def do_review_remand(user, case, *, organ="", doc_number="", served_on=None, content="", at=None):
+    """The organ above revoked the opinion under review and ordered it handled again (撤销并责令重新办理): the case
+    goes back to the unit that handled it, for a new written answer, drafted, signed off and served again."""
+    word = _("复核") if case.status == S.REREVIEW_REQUESTED else _("复查")
+    return record_higher_decision(
+        user, case, at=at, organ=organ, doc_number=doc_number, outcome=ReviewOutcome.REVOKE, served_on=served_on,
+        content=content, word=word, changes={"reply_outcome": "", "reply_served_on": None, "closed_at": None},
+        allowed=(ReviewOutcome.REVOKE,),
     )

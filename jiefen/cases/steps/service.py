@@ -78,9 +78,11 @@ def do_serve_document(user, case, *, document=None, service_method=ServiceMethod
     method = ServiceMethod(service_method).label
 
     def record_service(case, event):
-        IssuedDocument.objects.filter(pk=document.pk).update(
+        served = IssuedDocument.objects.filter(pk=document.pk, served_on__isnull=True).update(
             service_method=service_method, served_on=served_on, served_by=user,
         )
+        if not served:  # served by someone else meanwhile: this step is undone with its event
+            raise ActionError(_("%(title)s已由他人登记送达") % {"title": document.title}, field="document")
 
     return perform(
         case, user, at=at, summary=_("%(title)s（%(number)s）于%(day)s%(method)s")
@@ -119,7 +121,11 @@ def do_return_receipt(user, case, *, document=None, returned_on=None, signer="",
     signer = required(signer, _("请填写签收人"), "signer")
 
     def record_return(case, event):
-        IssuedDocument.objects.filter(pk=document.pk).update(receipt_returned_on=returned_on, receipt_signer=signer)
+        returned = IssuedDocument.objects.filter(pk=document.pk, receipt_returned_on__isnull=True).update(
+            receipt_returned_on=returned_on, receipt_signer=signer,
+        )
+        if not returned:
+            raise ActionError(_("该文书的送达回证已由他人登记收回"), field="document")
 
     return perform(
         case, user, at=at, summary=_("%(title)s送达回证收回（%(who)s签收）") % {"title": document.title, "who": signer},

@@ -44,6 +44,7 @@ RULES = {
         "legal_basis": "《信访工作条例》第三十五条：收到复查请求的机关、单位应当自收到复查请求之日起30日内"
                        "提出复查意见，并予以书面答复",
         "legal_classes": "claim",
+        "stop_events": "decide_review,review_remand",
         "source": READ_AT,
     },
     "rereview_window": {
@@ -56,6 +57,7 @@ RULES = {
         "legal_basis": "《信访工作条例》第三十六条第一款、第二款：收到复核请求的机关、单位应当自收到复核请求之日起"
                        "30日内提出复核意见；听证所需时间不计算在期限内",
         "legal_classes": "claim",
+        "stop_events": "decide_rereview,review_remand",
         "source": READ_AT + "；条文另见广东省信访局问答 gdwsxf.gd.gov.cn post_3962125",
     },
     "mediation": {
