@@ -94,6 +94,7 @@ SEEDS = [
     ("jiefen.cases.migrations.0003_search_and_categories", "seed_categories"),
     ("jiefen.clocks.migrations.0002_seed_rules", "seed"),
     ("jiefen.clocks.migrations.0004_verified_articles", "update"),
+    ("jiefen.clocks.migrations.0005_rule_channels", "seed"),
     ("jiefen.notify.migrations.0002_seed_rules", "seed"),
     ("jiefen.leadership.migrations.0003_default_dossier_requirements", "seed"),
 ]

@@ -703,7 +703,7 @@ def test_holiday_days_are_listed_but_change_only_by_loading(client, director):
 
 def _rule_form(rule, **changes):
     fields = ["name", "legal_basis", "applies_to", "length", "unit", "start_event", "stop_events", "pause_events",
-              "resume_events", "max_extension_days", "source", "legal_classes"]
+              "resume_events", "max_extension_days", "source", "legal_classes", "channels"]
     data = {name: getattr(rule, name) for name in fields}
     data.update({"active": "on"} if rule.active else {})
     data.update({"is_obligation": "on"} if rule.is_obligation else {})

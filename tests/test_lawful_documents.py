@@ -357,3 +357,28 @@ def test_a_sign_off_does_not_survive_a_hand_over_and_a_recused_head_approves_not
         with pytest.raises(ActionError, match="办理机关负责人批准"):
             do_extend_deadline(people["other_handler"], case, expected_version=case.version, days=5, reason="复杂",
                                approver=people["leader"])
+
+
+def test_article_23_3_an_item_handed_down_may_be_objected_to_within_5_working_days(org, people):
+    from jiefen.cases.models import Channel
+    from jiefen.cases.steps import do_object_to_handing_down
+
+    window = rule("objection_window")
+    assert window.legal_basis.startswith("《信访工作条例》第二十三条第三款：") and window.unit == "working"
+    assert window.channels == "assigned" and "szft.gov.cn" in window.source
+    with on(D(2026, 6, 5)):  # a Friday
+        handed = register(people["clerk"], village=org["village_a"], channel=Channel.ASSIGNED)
+        walked_in = register(people["clerk"], village=org["village_a"])
+    # Five working days from Fri 06-05: Mon 06-08 … Fri 06-12.
+    assert handed.deadlines.get(rule__code="objection_window").due_on == D(2026, 6, 12)
+    assert not walked_in.deadlines.filter(rule__code="objection_window").exists()
+    assert "object" not in {t.action for t in registry.available(people["leader"], walked_in)}
+    with on(D(2026, 6, 15)), pytest.raises(ActionError, match="异议期限已于2026-06-12届满"):
+        do_object_to_handing_down(people["leader"], handed, expected_version=handed.version, reason="不属本镇")
+    with on(D(2026, 6, 10)):
+        assert "object" in {t.action for t in registry.available(people["leader"], handed)}
+        with pytest.raises(ActionError, match="异议理由"):
+            do_object_to_handing_down(people["leader"], handed, expected_version=handed.version, reason=" ")
+        do_object_to_handing_down(people["leader"], handed, expected_version=handed.version,
+                                  reason="所涉企业注册地及经营地均在白水镇，不属本镇职权范围")
+    assert handed.deadlines.get(rule__code="objection_window").state == Deadline.State.MET

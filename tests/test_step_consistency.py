@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from jiefen.api.tokens import do_create_api_token
 from jiefen.cases.errors import ActionError
-from jiefen.cases.models import Case, LegalClass, Status
+from jiefen.cases.models import Case, Channel, LegalClass, Status
 from jiefen.cases.steps import (
     do_accept_case,
     do_assign_case,
@@ -114,9 +114,11 @@ def lived(people, org):
     do_close_case(mediator, referred, expected_version=referred.version, resolved=False)
     # Mediating, its one-month period running (延长调解期限 is offered).
     talking = mediating()
+    # Handed down from above (上级交办), its 5-working-day window to object open.
+    handed = register(people["clerk"], village=org["village_a"], channel=Channel.ASSIGNED)
     # An accusation by letter that does not say which unit it is about: only a leader may name it.
     unnamed = register(people["clerk"], village=org["village_a"], legal_class=LegalClass.ACCUSATION)
-    return [replied, decided, hearing, drafted, signed, hard, agreed, referred, talking, unnamed]
+    return [replied, decided, hearing, drafted, signed, hard, agreed, referred, talking, handed, unnamed]
 
 
 def accepted_by_actions(user, number):

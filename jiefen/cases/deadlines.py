@@ -49,7 +49,7 @@ def apply_event(case, event, on_date):
             _compute(deadline)
             deadline.save()
     for rule in _rules():
-        if rule.start_event != event or not rule.applies(case.kind, case.legal_class):
+        if rule.start_event != event or not rule.applies(case.kind, case.legal_class, case.channel):
             continue
         deadline = Deadline(case=case, rule=rule, started_on=on_date, length=rule.length, unit=rule.unit)
         if rule.code == "acceptance" and case.identity_unknown:

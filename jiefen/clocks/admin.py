@@ -70,7 +70,9 @@ class ClockRuleAdmin(ClockAdminMixin, admin.ModelAdmin):
     ]
     list_filter = ["applies_to", "active"]
     fieldsets = [
-        (None, {"fields": ["code", "name", "legal_basis", "source", "applies_to", "legal_classes", "active"]}),
+        (None, {"fields": [
+            "code", "name", "legal_basis", "source", "applies_to", "legal_classes", "channels", "active",
+        ]}),
         (
             gettext_lazy("计算"),
             {

@@ -34,6 +34,12 @@ class ClockRule(models.Model):
     legal_classes = models.CharField(
         _("适用性质"), max_length=100, blank=True, help_text=_("以逗号分隔的性质代码，如 claim；留空则各类均适用"),
     )
+    # The channels (Case.channel codes, comma-separated) the rule applies to; blank: every channel. The 异议 window
+    # is for items handed down (上级交办/转送) only.
+    channels = models.CharField(
+        _("适用渠道"), max_length=100, blank=True,
+        help_text=_("以逗号分隔的来源渠道代码，如 assigned；留空则各渠道均适用"),
+    )
     # An advisory period (一般在一个月内调结) is shown with its date but is neither overdue nor supervised.
     advisory = models.BooleanField(_("指导性期限"), default=False, help_text=_("仅作提示，不计超期、不督办"))
     # Where the article was read: the official text's publisher and address, kept beside the rule.
@@ -48,11 +54,12 @@ class ClockRule(models.Model):
     def __str__(self):
         return self.name
 
-    def applies(self, case_kind, legal_class=""):
+    def applies(self, case_kind, legal_class="", channel=""):
         if self.applies_to not in (self.AppliesTo.BOTH, case_kind):
             return False
         classes = {c.strip() for c in self.legal_classes.split(",") if c.strip()}
-        return not classes or legal_class in classes
+        channels = {c.strip() for c in self.channels.split(",") if c.strip()}
+        return (not classes or legal_class in classes) and (not channels or channel in channels)
 
     def events(self, field):
         return {e.strip() for e in getattr(self, field).split(",") if e.strip()}

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from jiefen.org.authz import LEADERSHIP, UNIT_WORKERS
 from jiefen.org.models import Unit
 
-from .. import access, extensions, law
+from .. import access, deadlines, extensions, law
 from ..errors import ActionError
 from ..models import ACCUSABLE_KINDS, Case, LegalClass, Status
 from .base import StepForm, required
@@ -100,6 +100,34 @@ def do_forward_case(user, case, *, organ="", reason="", at=None):
         summary=_("转送%(organ)s") % {"organ": organ}, note=reason, data={"organ": organ},
         changes={"closed_at": at or timezone.now()},
     )
+
+
+def objection_window_open(case):
+    """Guard of 提出异议: the 5-working-day window of an item handed down runs and is not past its last day."""
+    window = deadlines.running(case, "objection_window")
+    if window is None:
+        return _("本案不是上级转送、交办的事项，或异议期限已经结束")
+    if window.due_on and timezone.localdate() > window.due_on:
+        return _("异议期限已于%(day)s届满") % {"day": window.due_on}
+    return None
+
+
+class ObjectForm(StepForm):
+    reason = forms.CharField(
+        label=gettext_lazy("异议理由"), widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("详细说明不属于本机关职权范围的理由；经转送、交办机关核实同意后交还材料"),
+    )
+
+
+@step("object", form=ObjectForm, public=False, guards=[objection_window_open], moves=[
+    Move(gettext_lazy("提出异议"), frozenset({PETITION}), frozenset({S.REGISTERED}), None, LEADERSHIP,
+         style="secondary"),
+])
+def do_object_to_handing_down(user, case, *, reason="", at=None):
+    """异议 (信访工作条例 第二十三条第三款): an item handed down that is not this organ's, objected to within 5
+    working days with the reasons; once the organ that sent it agrees, the case is 转送 back (转送)."""
+    reason = required(reason, _("请详细说明异议理由"), "reason")
+    return perform(case, user, at=at, summary=_("对上级转送、交办提出异议"), note=reason, data={"reason": reason})
 
 
 class AssignForm(StepForm):
