@@ -654,8 +654,8 @@ class LifecycleMachine(RuleBasedStateMachine):
             m.draft = "drafted"
         if action == "sign_off":
             m.draft = "signed" if f["approved"] else "returned"
-        if action == "reply":
-            m.draft = None
+        if action in ("reply", "assign", "sign_for", "return_case"):
+            m.draft = None  # served, or the case changed hands: the next answer is drafted afresh
         oracle.apply_event(m.clocks, m.kind, m.status, action, self.clock_date(action, f), legal_class=m.legal_class)
         event(f"reached: {m.status}")
 
