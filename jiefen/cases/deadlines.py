@@ -65,19 +65,17 @@ def apply_event(case, event, on_date):
 def extend(case, days, reason):
     """Add an approved extension to the running handling clock; return the deadline."""
     deadline = case.deadlines.select_related("rule").get(state=Deadline.State.RUNNING, rule__max_extension_days__gt=0)
-    deadline.additions = deadline.additions + [[days, reason]]
-    _compute(deadline)
-    deadline.save()
-    refresh_next_due(case)
-    return deadline
+    return _add_days(case, deadline, days, reason)
 
 
 def prolong(case, rule_code, days, reason):
     """Add `days` to the running clock `rule_code` of `case` (an advisory period the parties agreed to extend);
     return the deadline, or None if that clock is not running."""
     deadline = case.deadlines.filter(state=Deadline.State.RUNNING, rule__code=rule_code).order_by("-id").first()
-    if deadline is None:
-        return None
+    return None if deadline is None else _add_days(case, deadline, days, reason)
+
+
+def _add_days(case, deadline, days, reason):
     deadline.additions = deadline.additions + [[days, reason]]
     _compute(deadline)
     deadline.save()
