@@ -64,6 +64,8 @@ POLICY = {
     "desk": Rule(DESK, "centre"),
     "desk_check": Rule(DESK, "centre"),
     "desk_route": Rule(DESK, "centre"),
+    # 交办、转送 by desk staff above the townships (the view refuses a township's own staff).
+    "hand_down": Rule(DESK, "own"),
     "case_list": Rule(STAFF, "case"),
     "case_detail": Rule(STAFF, "case"),
     "case_act": Rule(WORKERS, "case"),

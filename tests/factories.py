@@ -89,12 +89,41 @@ def reply_signed_off(user, case, *, outcome, served_on, content, expected_versio
     )
 
 
+def county_clerk(org, username="county_clerk"):
+    """A desk account of the county (its 信访局 staff): the county's 人民政府 is then on jiefen, and its 复查 are
+    decided here by such accounts, not recorded at the township from paper."""
+    return person(username, Role.CLERK, org["county"], "县信访局")
+
+
+def hand_down(user, town, *, mode="assign", doc_number=None, due_days=30, requirements="", village=None,
+              request="要求解决拖欠工资问题", parties=None, legal_class=LegalClass.CLAIM):
+    """An item handed down by `user` (a county desk account) to township `town`, through the real action."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from jiefen.cases.actions.handover import do_hand_down, next_doc_number
+    from jiefen.cases.actions.intake import Intake
+
+    intake = Intake.build(
+        user, centre=town, kind=Case.Kind.PETITION, channel=Channel.ASSIGNED, legal_class=legal_class,
+        category=Category.objects.get(name="劳动工资"), request=request, village=village,
+        parties=parties or [{"name": "陈大山", "id_number": VALID_IDS[0], "phone": "13800138000"}],
+    )
+    due_on = timezone.localdate() + dt.timedelta(days=due_days) if due_days else None
+    return do_hand_down(
+        user, intake, mode=mode, doc_number=doc_number or next_doc_number(user), due_on=due_on,
+        requirements=requirements,
+    )
+
+
 # The data migrations seed (module, function); each function is idempotent.
 SEEDS = [
     ("jiefen.cases.migrations.0003_search_and_categories", "seed_categories"),
     ("jiefen.clocks.migrations.0002_seed_rules", "seed"),
     ("jiefen.clocks.migrations.0004_verified_articles", "update"),
     ("jiefen.clocks.migrations.0005_rule_channels", "seed"),
+    ("jiefen.clocks.migrations.0006_return_report", "update"),
     ("jiefen.notify.migrations.0002_seed_rules", "seed"),
     ("jiefen.leadership.migrations.0003_default_dossier_requirements", "seed"),
 ]

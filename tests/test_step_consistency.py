@@ -25,6 +25,7 @@ from jiefen.cases.steps import (
     do_record_agreement,
     do_record_mediation_failure,
     do_refer_case,
+    do_report_back,
     do_request_rereview,
     do_request_review,
     do_sign_for_case,
@@ -34,9 +35,11 @@ from jiefen.cases.steps import (
 )
 from jiefen.leadership.steps import do_add_measure, do_assign_owner, do_designate_hard_case
 
-from .factories import HIGHER, register, reply_signed_off
+from .factories import HIGHER, county_clerk, hand_down, register, reply_signed_off
 
-PERSONAS = ["clerk", "leader", "director", "handler", "other_handler", "land_handler", "mediator", "supervisor"]
+PERSONAS = [
+    "clerk", "leader", "director", "handler", "other_handler", "land_handler", "mediator", "supervisor", "county",
+]
 PETITION_STATES = [
     Status.REGISTERED, Status.ACCEPTED, Status.NOT_ACCEPTED, Status.FORWARDED, Status.ASSIGNED, Status.IN_HANDLING,
     Status.REPLIED, Status.REVIEW_REQUESTED, Status.REVIEW_DECIDED, Status.REREVIEW_REQUESTED, Status.FINAL,
@@ -64,11 +67,11 @@ def in_state(people, org, kind, status):
 
 def lived(people, org):
     """Cases brought through the actions to where guards speak."""
-    leader, handler, mediator = people["leader"], people["handler"], people["mediator"]
+    leader, handler, mediator, county = people["leader"], people["handler"], people["mediator"], people["county"]
     today = timezone.localdate()
 
-    def handled():
-        case = register(people["clerk"], village=org["village_a"])
+    def handled(case=None):
+        case = case or register(people["clerk"], village=org["village_a"])
         do_accept_case(leader, case, expected_version=case.version)
         do_assign_case(leader, case, expected_version=case.version, unit=org["village_a"])
         do_sign_for_case(handler, case, expected_version=case.version)
@@ -79,14 +82,14 @@ def lived(people, org):
     hearing = handled()
     reply_signed_off(handler, hearing, outcome="reject", served_on=today, content="否")
     do_request_review(leader, hearing, expected_version=hearing.version, requested_on=today)
-    do_decide_review(leader, hearing, expected_version=hearing.version, **HIGHER, outcome="uphold",
+    do_decide_review(county, hearing, expected_version=hearing.version, **HIGHER, outcome="uphold",
                      served_on=today, content="否")
     do_request_rereview(leader, hearing, expected_version=hearing.version, requested_on=today)
     do_start_hearing(leader, hearing, expected_version=hearing.version, on_date=today)
     decided = handled()
     reply_signed_off(handler, decided, outcome="reject", served_on=today, content="否")
     do_request_review(leader, decided, expected_version=decided.version, requested_on=today)
-    do_decide_review(leader, decided, expected_version=decided.version, **HIGHER, outcome="uphold",
+    do_decide_review(county, decided, expected_version=decided.version, **HIGHER, outcome="uphold",
                      served_on=today, content="否")
     # The written answer on its way: drafted (awaiting 审签), and signed off (awaiting 送达).
     drafted = handled()
@@ -118,7 +121,14 @@ def lived(people, org):
     handed = register(people["clerk"], village=org["village_a"], channel=Channel.ASSIGNED)
     # An accusation by letter that does not say which unit it is about: only a leader may name it.
     unnamed = register(people["clerk"], village=org["village_a"], legal_class=LegalClass.ACCUSATION)
-    return [replied, decided, hearing, drafted, signed, hard, agreed, referred, talking, handed, unnamed]
+    # Handed down by the county and answered: the township reports back (报结), the county reviews the report.
+    answered = handled(hand_down(county, org["town"], village=org["village_a"]))
+    reply_signed_off(handler, answered, outcome="support", served_on=today, content="支持")
+    reported = handled(hand_down(county, org["town"], village=org["village_a"]))
+    reply_signed_off(handler, reported, outcome="support", served_on=today, content="支持")
+    do_report_back(leader, reported, expected_version=reported.version, reported_on=today, result="已解决")
+    return [replied, decided, hearing, drafted, signed, hard, agreed, referred, talking, handed, unnamed, answered,
+            reported]
 
 
 def accepted_by_actions(user, number):
@@ -135,6 +145,13 @@ def accepted_by_actions(user, number):
         except (ActionError, RolledBack):  # a missing or bad field, or done: the step itself was allowed
             accepted.add(declared.code)
     return accepted
+
+
+@pytest.fixture
+def people(people, org):
+    """The personas and a desk account of the county (its 信访局): the county decides 复查 here, and reviews
+    what the township reports back on items it handed down."""
+    return {**people, "county": county_clerk(org)}
 
 
 @pytest.mark.django_db(transaction=False)

@@ -8,12 +8,14 @@ from jiefen.org import authz
 from jiefen.org.models import Unit, User
 
 from .access import cases_for
+from .actions.handover import next_doc_number
 from .actions.intake import Intake
 from .errors import ActionError
 from .filters import CaseFilter
 from .inputs import centre_leaders, centre_villages
-from .models import Case, Category, Channel, LegalClass, Party
+from .models import Case, Category, Channel, Handover, LegalClass, Party
 from .personal import clean_id_number, clean_phone
+from .widgets import DateInput
 
 
 class IntakeForm(forms.Form):
@@ -83,6 +85,52 @@ INTAKE_FIELDS = (
     "kind", "channel", "legal_class", "category", "village", "head_count", "request", "facts", "identity_unknown",
     "accused_unit", "receiving_leader", "final_repeat_of",
 )
+
+
+class HandDownForm(forms.Form):
+    """交办、转送 an item to a township below (jiefen.cases.actions.handover): the matter as the desk takes it, and
+    the 交办单: the township, the way, its number, the deadline and what the sender asks for."""
+
+    centre = forms.ModelChoiceField(
+        label=_("交办给"), queryset=Unit.objects.none(), empty_label=_("请选择乡镇（街道）"),
+    )
+    mode = forms.ChoiceField(label=_("方式"), choices=Handover.Mode.choices, initial=Handover.Mode.ASSIGN,
+                             widget=forms.RadioSelect)
+    doc_number = forms.CharField(label=_("交办单编号"), max_length=60)
+    due_on = forms.DateField(label=_("办理期限"), required=False, widget=DateInput,
+                             help_text=_("交办事项须规定期限，到期前办结并报结"))
+    legal_class = forms.ChoiceField(
+        label=_("性质"), initial=LegalClass.CLAIM,
+        choices=[(c.value, c.label) for c in LegalClass if c != LegalClass.DISPUTE],
+    )
+    category = forms.ModelChoiceField(label=_("事项分类"), queryset=Category.objects.all(), empty_label=_("请选择"))
+    request = forms.CharField(label=_("诉求"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    facts = forms.CharField(label=_("事实和理由"), widget=forms.Textarea(attrs={"rows": 3}), required=False,
+                            max_length=10000)
+    requirements = forms.CharField(label=_("办理要求"), widget=forms.Textarea(attrs={"rows": 2}), required=False,
+                                   max_length=2000)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["centre"].queryset = Unit.objects.filter(pk__in=authz.scope_of(user).centre_ids)
+        if not self.is_bound:
+            self.initial.setdefault("doc_number", next_doc_number(user))
+
+    def intake(self, parties):
+        """The matter as the intake checks it, for the township chosen; None after putting the refusal on its
+        field (or party)."""
+        data = self.cleaned_data
+        try:
+            return Intake.build(
+                self.user, centre=data["centre"], kind=Case.Kind.PETITION, channel=Channel.ASSIGNED,
+                legal_class=data["legal_class"], category=data["category"], request=data["request"],
+                facts=data["facts"], parties=parties.parties(),
+            )
+        except ActionError as error:
+            if not parties.add_intake_error(error):
+                self.add_error(error.field if error.field in self.fields else None, error.message)
+            return None
 
 
 class PartyForm(forms.Form):

@@ -384,6 +384,50 @@ class IssuedDocument(models.Model):
         return f"{self.title} {self.doc_number}"
 
 
+class Handover(models.Model):
+    """An item handed down to this case's unit by an organ above (上级交办 or 转送), and its report back (报结).
+
+    The sending organ (the county's 信访局 for its 人民政府) fixes the 交办单 number and the deadline; the receiving
+    township handles the case as any other and reports its result; the sender reviews the report (审核报结) and
+    accepts it or sends the case back to be handled again. The timeline keeps every report and review; this row
+    keeps where the exchange stands."""
+
+    class Mode(models.TextChoices):
+        ASSIGN = "assign", _("交办")
+        FORWARD = "forward", _("转送")
+
+    class Report(models.TextChoices):
+        PENDING = "pending", _("待报结")
+        REPORTED = "reported", _("已报结待审核")
+        ACCEPTED = "accepted", _("审核通过")
+        RETURNED = "returned", _("退回重办")
+
+    case = models.OneToOneField(Case, models.CASCADE, related_name="handover")
+    mode = models.CharField(_("方式"), max_length=10, choices=Mode.choices)
+    # The organ's unit the item came from; its staff review the report.
+    from_unit = models.ForeignKey(Unit, models.PROTECT, related_name="+", verbose_name=_("交办机关"))
+    from_organ = models.CharField(_("交办机关名称"), max_length=100)
+    doc_number = models.CharField(_("交办单编号"), max_length=60)
+    due_on = models.DateField(_("办理期限"), null=True, blank=True)
+    requirements = models.TextField(_("办理要求"), blank=True)
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("交办人"))
+    sent_at = models.DateTimeField(_("交办时间"))
+    report = models.CharField(_("报结"), max_length=10, choices=Report.choices, default=Report.PENDING)
+    reported_on = models.DateField(_("报结日期"), null=True, blank=True)
+    reviewed_on = models.DateField(_("审核日期"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("上级交办")
+        verbose_name_plural = _("上级交办")
+        indexes = [models.Index(fields=["from_unit", "report"], name="handover_sender_report")]
+        constraints = [
+            models.UniqueConstraint(fields=["from_unit", "doc_number"], name="unique_handover_number"),
+        ]
+
+    def __str__(self):
+        return f"{self.from_organ} {self.doc_number}"
+
+
 class Recusal(models.Model):
     """A staff member who must stay out of a case (回避): they may not sign for it or act on it."""
 

@@ -4,8 +4,9 @@
 case, so ID numbers and phone numbers appear masked. Each is issued by the organ that handles the matter
 (jiefen.org.organs: the township's 人民政府, or a county department), never by the centre, which has no legal
 personality; a dispute's 调解协议书 and 导入法定途径告知书 are the people's mediation committee's. 复查 and 复核
-opinions are the organs above's documents: the case records them (jiefen.cases.steps.review), it does not issue
-them.
+opinions are the organs above's documents: issued here in their name when their own staff decide on jiefen, only
+recorded (jiefen.cases.steps.review) when they decided on paper. The 交办单 of an item handed down is its sender's
+(jiefen.cases.actions.handover), a document between organs that the petitioner is not served.
 
 A notice is issued by the step that makes it due: `issue` (called by steps.perform after every step) fixes what it
 says then, from the step's event (Event.data of `not_accept`, `reply`, ...), the clock rows and the case, into an
@@ -19,7 +20,9 @@ fetcher refuses every scheme but file: and a stray remote reference stops the re
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -68,7 +71,22 @@ class NoticeUnavailable(Exception):
         self.message = message
 
 
+# Who issues a notice: the organ handling the matter, the people's mediation committee, or an organ above acting on
+# jiefen (registry.acting_organ: the sender of an item handed down, the 复查 or the 复核 organ).
 ORGAN, COMMITTEE = "organ", "committee"
+SENDER, REVIEW_ORGAN, REREVIEW_ORGAN = "sender", "review_organ", "rereview_organ"
+
+
+def _on_jiefen(event):
+    """A decision of an organ above taken on jiefen by its own staff (not recorded from its paper)."""
+    return bool(event.data.get("on_jiefen"))
+
+
+def _review_level(level):
+    def when(event):
+        return _on_jiefen(event) and event.data.get("level") == level
+
+    return when
 
 
 @dataclass(frozen=True)
@@ -80,8 +98,20 @@ class NoticeKind:
     # Word of the document number (发文字号代字): each document of a case gets a number of its own.
     word: str | Promise
     kinds: frozenset = frozenset({Case.Kind.PETITION, Case.Kind.DISPUTE})
-    # Who issues it: the organ handling the matter, or the people's mediation committee.
+    # Who issues it: the organ handling the matter, the people's mediation committee, or an organ above.
     issuer: str = ORGAN
+    # Other events that issue it, and a test of the event (None: every one issues it).
+    also: tuple = ()
+    when: Callable[[Any], bool] | None = None
+    # Served on the petitioner (offered on the tracking page); False for documents between organs.
+    served: bool = True
+
+    @property
+    def events(self):
+        return (self.event, *self.also)
+
+    def issued_by(self, event):
+        return event.kind in self.events and (self.when is None or self.when(event))
 
 
 PETITION_ONLY = frozenset({Case.Kind.PETITION})
@@ -100,9 +130,14 @@ NOTICES = {
         NoticeKind(
             "referral", gettext_lazy("导入法定途径告知书"), "refer", gettext_lazy("引告"), DISPUTE_ONLY, COMMITTEE
         ),
+        NoticeKind("review_opinion", gettext_lazy("复查意见书"), "decide_review", gettext_lazy("复"), PETITION_ONLY,
+                   REVIEW_ORGAN, also=("review_remand",), when=_review_level(1)),
+        NoticeKind("rereview_opinion", gettext_lazy("复核意见书"), "decide_rereview", gettext_lazy("复核"),
+                   PETITION_ONLY, REREVIEW_ORGAN, also=("review_remand",), when=_review_level(2)),
+        NoticeKind("handover_slip", gettext_lazy("交办单"), "hand_down", gettext_lazy("交"), issuer=SENDER,
+                   served=False),
     ]
 }
-BY_EVENT = {n.event: n for n in NOTICES.values()}
 
 # What the written answer is called by legal class: a 信访处理意见书 answers a 申诉求决 matter (第三十一条第六项);
 # a suggestion is answered (回复, 第二十九条), an accusation's handling is fed back (反馈, 第三十条).
@@ -116,21 +151,42 @@ ANSWER_TITLES = {
 def title_of(case, notice):
     """The notice's title as printed: "信访事项受理告知书", "信访事项处理意见书", "矛盾纠纷调解协议书"."""
     title = ANSWER_TITLES.get(case.legal_class, notice.title) if notice.code == "reply" else notice.title
+    if notice.code == "handover_slip" and case.handover.mode == "forward":
+        title = _("转送单")
     return _prefix(case) + str(title)
 
 
-def available_notices(case):
-    """The notice kinds the case's timeline supports so far, in lifecycle order."""
-    done = set(case.events.values_list("kind", flat=True))
-    return [n.code for n in NOTICES.values() if case.kind in n.kinds and n.event in done]
+def _notice_events(case):
+    """The case's events that issue a notice, newest first, with the notice each issues."""
+    kinds = {kind for n in NOTICES.values() for kind in n.events}
+    found = []
+    for event in case.events.filter(kind__in=kinds).order_by("-at", "-id"):
+        notice = _notice_for(case, event)
+        if notice is not None:
+            found.append((event, notice))
+    return found
+
+
+def _notice_for(case, event):
+    for notice in NOTICES.values():
+        if case.kind in notice.kinds and notice.issued_by(event):
+            return notice
+    return None
+
+
+def available_notices(case, *, petitioner=False):
+    """The notice kinds the case's timeline supports so far, in lifecycle order; with `petitioner`, only those
+    served on the petitioner (the tracking page)."""
+    done = {notice.code for _event, notice in _notice_events(case)}
+    return [n.code for n in NOTICES.values() if n.code in done and (n.served or not petitioner)]
 
 
 def issue(case, event):
     """Issue the notice that step `event` makes due, if any: fix what it says now, as an IssuedDocument.
 
     Called by steps.perform after the step's clocks moved, inside its transaction; returns the row or None."""
-    notice = BY_EVENT.get(event.kind)
-    if notice is None or case.kind not in notice.kinds:
+    notice = _notice_for(case, event)
+    if notice is None:
         return None
     return _freeze(case, event, notice)
 
@@ -139,7 +195,9 @@ def _freeze(case, event, notice):
     context = _common_context(case, notice)
     context.update(_KIND_CONTEXT[notice.code](case, event))
     earlier = case.issued.filter(kind=notice.code).exclude(event=event).count()
-    doc_number = _doc_number(case, context["organ_doc_code"], notice.word, earlier)
+    # An organ above numbers its own documents: the number its staff gave the decision or the 交办单.
+    doc_number = event.data.get("doc_number") if notice.issuer != ORGAN and notice.issuer != COMMITTEE else None
+    doc_number = doc_number or _doc_number(case, context["organ_doc_code"], notice.word, earlier)
     title = title_of(case, notice)
     context.update(title=title, doc_number=doc_number)
     return IssuedDocument.objects.create(
@@ -159,7 +217,7 @@ def issued_notice(case, kind):
         raise NoticeUnavailable(
             _("%(kind)s不适用%(title)s") % {"kind": case.get_kind_display(), "title": notice.title}
         )
-    event = case.events.filter(kind=notice.event).order_by("-at", "-id").first()
+    event = next((e for e, n in _notice_events(case) if n.code == kind), None)
     if event is None:
         raise NoticeUnavailable(
             _("本案尚无“%(step)s”的办理记录，不能出具%(title)s")
@@ -372,6 +430,66 @@ def _referral_context(case, event):
     }
 
 
+def _review_opinion_context(case, event):
+    """复查意见书 / 复核意见书 of the organ above, decided on jiefen: what it reviewed, its conclusion, and what may
+    follow (复核 within its window, or nothing: 终结)."""
+    data = event.data
+    level = data.get("level", 1)
+    served_on = parse_date(data.get("served_on", "")) or timezone.localdate(event.at)
+    request = case.events.filter(
+        kind="request_rereview" if level == 2 else "request_review", id__lt=event.id,
+    ).order_by("-id").first()
+    requested_on = parse_date(request.data.get("requested_on", "")) if request else None
+    reviewed = organs.organ_above(organs.handling_organ(case)) if level == 2 else organs.handling_organ(case)
+    outcome = data.get("outcome", "")
+    remand = outcome == "revoke"
+    phrases = {
+        "uphold": _("维持原处理意见"), "vary": _("变更原处理意见"), "revoke": _("撤销原处理意见，责令重新办理"),
+    }
+    decision_rule = _rule("rereview_decision" if level == 2 else "review_decision")
+    context = {
+        "word": _("复核") if level == 2 else _("复查"),
+        "reviewed_organ": reviewed.name if reviewed else _("原办理机关"),
+        "reviewed_title": _("复查意见") if level == 2 else str(ANSWER_TITLES[LegalClass.CLAIM]),
+        "requested_on": _cn_date(requested_on) if requested_on else "",
+        "paragraphs": _paragraphs(data.get("content", "")),
+        "outcome_phrase": phrases.get(outcome, outcome),
+        "basis": _article(decision_rule),
+        "final": level == 2 and not remand,
+        "remand": remand,
+        "final_basis": str(law.FINAL),
+        **_dated(served_on),
+    }
+    if level == 1 and not remand:
+        window = _rule("rereview_window")
+        above = organs.organ_above(registry.acting_organ(case, REVIEW_ORGAN))
+        context.update(
+            window_days=window.length, window_basis=_article(window),
+            next_organ=above.name if above else _("复查机关的上一级机关"),
+        )
+    return context
+
+
+def _handover_slip_context(case, event):
+    """交办单 (转送单): what the sender hands down, to whom, by when; the receiving organ's duties on receipt."""
+    handover = case.handover
+    names = [p.name for p in case.parties.exclude(role=Party.Role.RESPONDENT).order_by("id")]
+    objection = _rule("objection_window")
+    due = handover.due_on
+    return {
+        "to_organ": organs.handling_organ(case).name,
+        "mode_word": _("交由") if handover.mode == "assign" else _("转送"),
+        "is_assign": handover.mode == "assign",
+        "petitioner_names": "、".join(names) or _("信访人"),
+        "legal_class": case.get_legal_class_display(),
+        "due": _cn_date(due) if due else "",
+        "requirements": _clause(handover.requirements),
+        "objection_basis": _article(objection),
+        "we_name": handover.from_organ,
+        **_dated(timezone.localdate(handover.sent_at)),
+    }
+
+
 def _paragraphs(text):
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
@@ -384,6 +502,9 @@ _KIND_CONTEXT = {
     "reply": _reply_context,
     "agreement": _agreement_context,
     "referral": _referral_context,
+    "review_opinion": _review_opinion_context,
+    "rereview_opinion": _review_opinion_context,
+    "handover_slip": _handover_slip_context,
 }
 
 
@@ -428,9 +549,12 @@ def _particulars(party, *, basic=False):
 
 def _common_context(case, notice):
     # A dispute is the people's mediation committee's from its acceptance on.
-    committee = notice.issuer == COMMITTEE or case.kind == Case.Kind.DISPUTE
+    committee = notice.issuer == COMMITTEE or (case.kind == Case.Kind.DISPUTE and notice.issuer == ORGAN)
     if committee:
         issuer, doc_code = organs.mediation_committee(case), _("%(name)s调") % {"name": case.centre.name}
+    elif notice.issuer != ORGAN:
+        organ = registry.acting_organ(case, notice.issuer)
+        issuer, doc_code = organ.name, organ.doc_code
     else:
         organ = organs.handling_organ(case)
         issuer, doc_code = organ.name, organ.doc_code

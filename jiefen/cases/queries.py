@@ -10,11 +10,12 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from jiefen.org import authz
+from jiefen.org.organs import organ_of
 
 from . import search
 from .access import cases_for
 from .filters import CaseFilter
-from .models import Contact, Deadline, Event, LegalClass, Party, Status, StatusGroup
+from .models import Contact, Deadline, Event, Handover, LegalClass, Party, Status, StatusGroup
 
 LIST_COLUMNS = (
     "id", "number", "kind", "channel", "legal_class", "status", "request", "received_at", "next_due_on",
@@ -189,3 +190,29 @@ def leader_home(user):
         ),
         "today": today,
     }
+
+
+def handovers_from(user, limit=200):
+    """The items `user`'s organ handed down (交办、转送), reports waiting for review first, then the open ones by
+    deadline, then the rest newest first; each with its case, township and whether it is past its deadline
+    unreported. Served by the (from_unit, report) index."""
+    if not authz.hands_down(user):
+        return []
+    organ = organ_of(user.unit)
+    order = SqlCase(
+        When(report=Handover.Report.REPORTED, then=Value(0)),
+        When(report__in=[Handover.Report.PENDING, Handover.Report.RETURNED], then=Value(1)),
+        default=Value(2),
+    )
+    rows = list(
+        Handover.objects.filter(from_unit=organ.unit, case__in=cases_for(user))
+        .select_related("case", "case__centre")
+        .order_by(order, "due_on", "-sent_at")[:limit]
+    )
+    today = timezone.localdate()
+    for row in rows:
+        row.overdue = (
+            row.due_on is not None and row.due_on < today
+            and row.report in (Handover.Report.PENDING, Handover.Report.RETURNED)
+        )
+    return rows

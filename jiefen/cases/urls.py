@@ -6,6 +6,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("desk/", views.desk, name="desk"),
     path("desk/check/", views.desk_check, name="desk_check"),
+    path("handdown/", views.hand_down, name="hand_down"),
     path("cases/", views.case_list, name="case_list"),
     path("cases/<str:number>/", views.case_detail, name="case_detail"),
     path("cases/<str:number>/act/<slug:action>/", views.case_act, name="case_act"),

@@ -3,6 +3,7 @@ from urllib.parse import quote
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,9 +15,10 @@ from jiefen.org import authz
 
 from . import access, extensions, law, notices, queries, uploads
 from .actions import ActionError, CaseChanged, do_case_action, do_register_case
+from .actions.handover import do_hand_down
 from .actions.intake import desk_initial
 from .filters import CaseFilter
-from .forms import IntakeForm, PartyFormSet
+from .forms import HandDownForm, IntakeForm, PartyFormSet
 from .mediation import flag_unkept_agreements, mediation_record
 from .personal import keyed_hash
 from .steps import registry
@@ -28,6 +30,8 @@ def home(request):
     user = request.user
     if authz.in_roles(user, authz.LEADERSHIP):
         return render(request, "cases/leader_home.html", queries.leader_home(user))
+    if authz.hands_down(user):
+        return redirect("hand_down")
     if authz.in_roles(user, authz.DESK):
         return redirect("desk")
     if authz.in_roles(user, authz.UNIT_WORKERS):
@@ -96,6 +100,36 @@ def _cases_of(find, user, parties):
         for case in find(keyed_hash(row.get("id_number")), keyed_hash(row.get("phone")), user):
             found[case.pk] = case
     return list(found.values())
+
+
+@login_required
+def hand_down(request):
+    """交办、转送: the county's 信访局 sends an item to a township below it with the 交办单; below the form, the
+    items its organ handed down and where each stands (报结 waiting for review first)."""
+    if not authz.hands_down(request.user):
+        raise PermissionDenied(_("只有县（区）级及以上机关的工作人员可以交办、转送信访事项"))
+    form = HandDownForm(request.POST or None, user=request.user)
+    parties = PartyFormSet(request.POST or None, prefix="party")
+    if request.method == "POST" and form.is_valid() and parties.is_valid():
+        intake = form.intake(parties)
+        if intake is not None:
+            data = form.cleaned_data
+            try:
+                case = do_hand_down(
+                    request.user, intake, mode=data["mode"], doc_number=data["doc_number"], due_on=data["due_on"],
+                    requirements=data["requirements"],
+                )
+            except ActionError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+            else:
+                messages.success(request, _("已%(mode)s%(town)s，交办单%(doc)s，案件编号 %(n)s") % {
+                    "mode": case.handover.get_mode_display(), "town": case.centre.name,
+                    "doc": case.handover.doc_number, "n": case.number,
+                })
+                return redirect("case_detail", case.number)
+    return render(request, "cases/hand_down.html", {
+        "form": form, "parties": parties, "handovers": queries.handovers_from(request.user),
+    })
 
 
 @login_required

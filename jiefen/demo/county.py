@@ -19,6 +19,7 @@ from jiefen.cases.models import Case, Category, Channel, Status
 from jiefen.org.models import Unit
 
 from . import grid as grid_demo
+from . import handdown as handdown_demo
 from . import leadership as leadership_demo
 from .duty import seed_roster
 from .township import CENTRE_CODE, DEFAULT_SEED, OTHER_CODE, Town, build_routing_rules, build_staff, build_units
@@ -64,7 +65,7 @@ def seed(*, seed=DEFAULT_SEED, reset=False):
             received_at = clock.first(plan.received, previous)
             previous = received_at
             write(plan, categories, clock, received_at)
-        written = len(plans) + leadership_demo.seed(CENTRE_CODE, OTHER_CODE)
+        written = len(plans) + leadership_demo.seed(CENTRE_CODE, OTHER_CODE) + handdown_demo.seed()
         return written + grid_demo.seed(CENTRE_CODE, OTHER_CODE, seed=seed)
 
 

@@ -653,7 +653,7 @@ ACTION_SUMMARY = {
     "reply": "出具处理意见书并送达",
     "close": "办结",
     "request_review": "登记复查申请",
-    "decide_review": "登记复查意见",
+    "decide_review": "复查机关出具复查意见",
     "request_rereview": "登记复核申请",
     "decide_rereview": "复核意见已出具，终结",
     "mediation_session": "组织调解",

@@ -18,6 +18,7 @@ from .people import person_name
 DEMO_PASSWORD = "jiefen2026"
 DEFAULT_SEED = 2026
 COUNTY_CODE, CENTRE_CODE, OTHER_CODE = "339900", "339901", "339902"  # 3399xx: no real county uses it
+COUNTY_OFFICE_CODE = "339900X01"
 # DESIGN.md §1: the township of the article received 86 visits (156 person-times) in a year and resolved 84.
 VISIT_CASES, VISIT_PERSON_TIMES = 86, 156
 
@@ -46,6 +47,12 @@ def _unit(code, name, kind, parent, sort):
 def build_units():
     """The county, its two townships, their villages (each with 2–3 grids) and departments; get-or-create."""
     county = _unit(COUNTY_CODE, "青山县", Unit.Kind.COUNTY, None, 0)
+    # The county's 信访局: it hands items down and reviews reports in its own name, and its staff decide the county
+    # government's 复查 (jiefen.org.organs.sits_in).
+    office = _unit(COUNTY_OFFICE_CODE, "县信访局", Unit.Kind.DEPARTMENT, county, 900)
+    if not office.organ_name:
+        office.organ_name, office.doc_code = "青山县信访局", "青信"
+        office.save(update_fields=["organ_name", "doc_code"])
     for t, (code, name, villages, departments) in enumerate(TOWNS):
         town = _unit(code, name, Unit.Kind.TOWNSHIP, county, t)
         for i, village_name in enumerate(villages, 1):
@@ -70,6 +77,7 @@ ACCOUNTS = [
     ("mediator", "赵桂兰", Role.MEDIATOR, "东岭村第一网格", False, "网格员/调解员"),
     ("director", "孙海燕", Role.DIRECTOR, "青山镇", False, "中心主任/管理员，可进入 /admin/"),
     ("supervisor", "吴国华", Role.SUPERVISOR, "青山县", False, "县级督办：只读，查看两个乡镇"),
+    ("county", "冯立群", Role.CLERK, "县信访局", False, "县信访局：交办、转送到乡镇，审核报结，办理复查"),
 ]
 # Other staff the year needs (the rest of the leadership on the reception roster, unit heads who reply,
 # people's mediators who mediate). They have no password: the director can set one in the admin.
@@ -103,6 +111,7 @@ def build_staff(reset=False):
     """The demo accounts (with the demo password) and the background staff; get-or-create by username."""
     units = {u.name: u for u in _demo_units(CENTRE_CODE)}
     units["青山县"] = Unit.objects.get(code=COUNTY_CODE)
+    units["县信访局"] = Unit.objects.get(code=COUNTY_OFFICE_CODE)
     # One hash for all: the password is the same and printed anyway, and each hash costs half a second.
     password = make_password(DEMO_PASSWORD)
     for username, full_name, role, unit_name, head, _note in ACCOUNTS:
@@ -145,6 +154,8 @@ class Town:
         self.mediators = {u.unit_id: u for u in staff if u.role == Role.MEDIATOR and u.unit.kind != Unit.Kind.GRID}
         self.grid_workers = {u.unit.parent_id: u for u in staff if u.unit.kind == Unit.Kind.GRID}
         self.on_duty = roster_by_day(self.unit)
+        # The county's 信访局 decides the 复查 of both townships' answers (for the county's 人民政府).
+        self.county = User.objects.get(username="county")
         if code == CENTRE_CODE:
             self.clerk = by_name["clerk"]
             self.leader, self.owner, self.director = by_name["leader"], by_name["leader2"], by_name["director"]

@@ -219,8 +219,9 @@ class Planner:
         return self.rng.choices([o for o, _w in choices], [w for _o, w in choices])[0]
 
     def reply(self, plan, day, actor, outcome, action="reply"):
-        """A written answer (drafted, signed off by a township leader, served), or the review or re-review decision
-        the organ above served, recorded at the centre; each with the route onward the law requires."""
+        """A written answer (drafted, signed off by a township leader, served), the review decision the county
+        takes on jiefen, or the re-review decision the city served on paper, recorded at the centre; each with the
+        route onward the law requires."""
         body = plan.fill(getattr(plan.matter, outcome))
         request = plan.fill(plan.matter.request)
         if action == "reply":
@@ -239,6 +240,8 @@ class Planner:
             organ, number = DEMO_REREVIEW_ORGAN, f"{DEMO_REREVIEW_ORGAN[:1]}政复核〔{day.year}〕{serial}号"
             text = f"经复核：{body}同一事实和理由的信访事项不再受理。"
         decided = {"support": "vary", "explain": "uphold", "reject": "uphold"}[outcome]
+        if action == "decide_review":
+            actor = plan.town.county  # the county is on jiefen: its 信访局 decides, in the county government's name
         plan.add(day, actor, action, organ=organ, doc_number=number, outcome=decided, content=text)
 
     def handled(self, plan, *, accept=(0, 3), handle=(4, 40), close=(0, 6), outcome=None, resolved=True,

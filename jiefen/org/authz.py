@@ -129,8 +129,14 @@ def _derive(user, key):
         grid = unit if unit.kind == Unit.Kind.GRID else None
         village = unit.village
     if county_wide:
-        # A literal list of centres, not a join on the unit path: the planner then counts and pages by index.
-        centres = tuple(unit.subtree().filter(kind=Unit.Kind.TOWNSHIP).order_by("sort", "code", "id"))
+        # A literal list of centres, not a join on the unit path: the planner then counts and pages by index. Staff
+        # of a county's office (its 信访局, a department of the county) reach the county's townships.
+        above = unit
+        if unit.kind not in (Unit.Kind.CITY, Unit.Kind.COUNTY):
+            above = Unit.objects.filter(
+                pk__in=unit.ancestor_ids, kind__in=(Unit.Kind.CITY, Unit.Kind.COUNTY),
+            ).order_by("-path").first() or unit
+        centres = tuple(above.subtree().filter(kind=Unit.Kind.TOWNSHIP).order_by("sort", "code", "id"))
     else:
         centres = (centre,) if centre is not None else ()
     unit_ids = ()
@@ -164,6 +170,9 @@ class Perms:
     lists_households: bool = False
     # The centre named in the top bar.
     centre: Unit | None = None
+    # Desk staff of an organ above the townships (a county's 信访局): they hand items down (交办、转送) and review
+    # what comes back (审核报结), instead of registering at a township's desk.
+    may_hand_down: bool = False
 
 
 def perms_of(user):
@@ -177,4 +186,11 @@ def perms_of(user):
         may_set_otp=bool(user.is_staff) or in_roles(user, LEADERSHIP),
         lists_households=scope.local,
         centre=scope.centre,
+        may_hand_down=hands_down(user),
     )
+
+
+def hands_down(user):
+    """Whether `user` is desk staff above the townships, with townships below them to hand items down to."""
+    scope = scope_of(user)
+    return in_roles(user, DESK) and scope.centre is None and bool(scope.centre_ids)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from .models import Unit
+from .queries import desk_staff_within
 
 # Kinds that are a people's government (人民政府) of their own by default.
 GOVERNMENTS = (Unit.Kind.CITY, Unit.Kind.COUNTY, Unit.Kind.TOWNSHIP)
@@ -74,3 +75,24 @@ def mediation_committee(case):
     where the dispute is in a village, else the township's."""
     unit = case.village or case.centre
     return _("%(name)s人民调解委员会") % {"name": unit.name}
+
+
+def sits_in(user, unit):
+    """Whether `user` works in `unit` at its own level: their unit is `unit` or below it, and they are not staff of
+    a township below it (a township's clerk is in the county's subtree but does not act for the county)."""
+    if user is None or not getattr(user, "unit_id", None) or unit is None:
+        return False
+    if not user.unit.is_within(unit):
+        return False
+    township = unit.township
+    return user.unit.township == township if township is not None else user.unit.township is None
+
+
+def staff_of(organ):
+    """The active desk staff (接待、领导、主任) who act for `organ` on jiefen: none when the organ is not on it."""
+    return [user for user in desk_staff_within(organ.unit) if sits_in(user, organ.unit)]
+
+
+def on_jiefen(organ):
+    """Whether `organ` has staff on jiefen: then its decisions are taken here by them, else recorded from paper."""
+    return organ is not None and bool(staff_of(organ))

@@ -32,3 +32,10 @@ def handlers_of(unit_id):
         .filter(Q(role=authz.HANDLER) | Q(is_unit_head=True))
         .order_by("pk")
     )
+
+
+def desk_staff_within(unit):
+    """Active desk staff (接待、领导、主任) whose unit is `unit` or below it."""
+    return User.objects.filter(
+        is_active=True, role__in=authz.DESK, unit__path__startswith=unit.path,
+    ).select_related("unit")

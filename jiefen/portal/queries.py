@@ -49,7 +49,10 @@ def tracking_page(case, today=None):
         "case": case,
         "timeline": [_public_entry(case, e, units) for e in events],
         "clocks": [_public_clock(d) for d in clocks],
-        "notices": [{"kind": code, "label": notices.NOTICES[code].title} for code in notices.available_notices(case)],
+        "notices": [
+            {"kind": code, "label": notices.NOTICES[code].title}
+            for code in notices.available_notices(case, petitioner=True)
+        ],
         "may_rate": registry.find("satisfaction", case.kind, case.status) is not None,
         "request": request_option(case, clocks, today),
     }

@@ -170,7 +170,7 @@ def request_review(request):
 @never_cache
 def notice(request, kind):
     case = _require_tracked(request)
-    if kind not in notices.available_notices(case):
+    if kind not in notices.available_notices(case, petitioner=True):
         raise Http404
     try:
         pdf = notices.render_notice(case, kind)

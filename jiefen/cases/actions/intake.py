@@ -72,13 +72,16 @@ class Intake:
     def build(
         cls, user, *, kind, channel, legal_class, category, request, parties, facts="", village=None, head_count=1,
         identity_unknown=False, accused_unit=None, receiving_leader=None, received_at=None, final_repeat_of=None,
+        centre=None,
     ):
         """Check what `user` is about to register and return it as an Intake; ActionError (a message in Chinese,
         and the field it is about) on the first problem. `parties` are dicts (or PartyInput) with name, role,
         id_number, phone, address and village; ID numbers and phones are cleaned here. `final_repeat_of`, if given,
         is one of these parties' 终结 cases in `user`'s scope (queries.final_cases_of). Fields left empty get the
-        defaults of the apps above the core (jiefen.duty: a walk-in is received by the leader on duty)."""
-        centre = registrar_centre(user)
+        defaults of the apps above the core (jiefen.duty: a walk-in is received by the leader on duty). `centre` is
+        the township an organ above hands the matter down to (jiefen.cases.actions.handover); a township's own
+        staff register for their own."""
+        centre = registrar_centre(user, centre)
         if kind not in Case.Kind.values:
             raise ActionError(_("请选择类别"), field="kind")
         if channel not in Channel.values:
@@ -120,11 +123,19 @@ class Intake:
         return self.head_count >= GROUP_SIZE
 
 
-def registrar_centre(user):
-    """The centre `user` registers cases for; ActionError if their role or account may not register."""
+def registrar_centre(user, centre=None):
+    """The centre `user` registers cases for; ActionError if their role or account may not register.
+
+    A township's staff register for their own township, whatever `centre` says; the desk staff of an organ above
+    (a county's 信访局) register only what they hand down, for the township `centre` below them."""
     if not authz.in_roles(user, authz.REGISTERING):
         raise ActionError(_("您的角色不能登记新案件，请由接待员登记"))
-    centre = authz.scope_of(user).centre
+    scope = authz.scope_of(user)
+    if scope.centre is None and centre is not None and authz.in_roles(user, authz.DESK):
+        if not isinstance(centre, Unit) or centre.pk not in scope.centre_ids:
+            raise ActionError(_("只能向本级所辖的乡镇（街道）交办、转送"), field="centre")
+        return centre
+    centre = scope.centre
     if centre is None:
         raise ActionError(_("您的账号未归属任何乡镇（街道）矛调中心，不能登记案件"))
     return centre
@@ -256,7 +267,7 @@ def do_register_case(acting_user, intake=None, /, **raw):
         intake = Intake.build(acting_user, **raw)
     elif raw:
         raise TypeError("do_register_case takes an Intake or keyword fields, not both")
-    elif registrar_centre(acting_user) != intake.centre:
+    elif registrar_centre(acting_user, intake.centre) != intake.centre:
         raise ActionError(_("只能登记本中心的案件"))
     centre, received_at, head_count = intake.centre, intake.received_at, intake.head_count
     change = tracked(None)  # the daily figures count the new case, in this transaction

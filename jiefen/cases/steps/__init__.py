@@ -9,7 +9,7 @@ import importlib
 
 from .registry import StepRefused, available, check, dispatch, find, label_for
 
-STAGES = ("decisions", "handling", "review", "mediation", "closing", "service")
+STAGES = ("decisions", "handling", "review", "mediation", "closing", "service", "upper")
 _stages = [importlib.import_module(f"{__name__}.{stage}") for stage in STAGES]
 
 __all__ = ["STAGES", "StepRefused", "available", "check", "dispatch", "find", "label_for"]

@@ -198,7 +198,7 @@ def do_extend_deadline(user, case, *, days=0, reason="", approver=None, at=None)
 
 # After these the written answer starts afresh: one was served, or the case changed hands (a sign-off is the head
 # of the organ handling it then, and a new unit drafts its own).
-DRAFT_RESETS = ("reply", "assign", "sign_for", "return_case", "review_remand")
+DRAFT_RESETS = ("reply", "assign", "sign_for", "return_case", "review_remand", "return_report")
 
 
 def reply_draft(case):

@@ -19,7 +19,10 @@ from ..errors import ActionError, CaseChanged
 from ..models import Case, Event
 from . import registry
 
-__all__ = ["ALLOWED_CLOCK_SKEW", "ActionError", "CaseChanged", "atomic_action", "perform", "tracked", "write_event"]
+__all__ = [
+    "ALLOWED_CLOCK_SKEW", "ActionError", "CaseChanged", "announce", "atomic_action", "perform", "tracked",
+    "write_event",
+]
 
 ALLOWED_CLOCK_SKEW = dt.timedelta(minutes=1)
 
@@ -31,6 +34,12 @@ _after_step: list[Callable[[Case, Event], object]] = []
 def register_after_step(hook):
     if hook not in _after_step:
         _after_step.append(hook)
+
+
+def announce(case, event):
+    """Run the after-step hooks for an event written outside `perform` (registration's own events)."""
+    for hook in _after_step:
+        hook(case, event)
 
 
 class tracked:  # lowercase: used as a context manager, like transaction.atomic
@@ -98,8 +107,7 @@ def perform(case, user, *, summary, changes=None, note="", data=None, clock_date
         extra(case, event)
         registry.forget(case)  # recusals and co-handlers may have changed
     deadlines.apply_event(case, action, clock_date or timezone.localdate(at))
-    for hook in _after_step:
-        hook(case, event)
+    announce(case, event)
     record(user, f"case.{action}", case, status=case.status)
     change.done(case)
     return event

@@ -21,7 +21,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from jiefen.org import authz
-from jiefen.org.organs import handling_organ
+from jiefen.org.organs import handling_organ, on_jiefen, organ_above, organ_of, sits_in
 
 from ..errors import ActionError, CaseChanged
 
@@ -51,6 +51,14 @@ class Move:
     # "involved" (either, or a co-handler), or "organ_head" (the head of the unit handling it, where that unit is
     # an organ of its own: jiefen.org.organs).
     unit_roles: frozenset = frozenset()
+    # Steps of an organ above the township (ORGAN_SCOPES): "sender" (the organ that handed the item down reviews
+    # its report), "review_organ" and "rereview_organ" (the organs that decide 复查 and 复核). `roles` of that organ
+    # take the step when it is on jiefen; when it is not, the township's desk records its paper decision, unless
+    # `organ_only` (nothing to record from paper: the step is the organ's own act on jiefen).
+    organ_scope: str = ""
+    organ_only: bool = False
+    # The township's desk may take it too where the organ is on jiefen (a 复查 request handed in at the township).
+    centre_too: bool = False
     unit_scope: str = "responsible"
     style: str = "primary"
 
@@ -118,6 +126,7 @@ class Transition:
     roles = property(lambda self: self.move.roles)
     unit_roles = property(lambda self: self.move.unit_roles)
     unit_scope = property(lambda self: self.move.unit_scope)
+    organ_scope = property(lambda self: self.move.organ_scope)
     style = property(lambda self: self.move.style)
     versioned = property(lambda self: self.step.versioned)
     public = property(lambda self: self.step.public)
@@ -235,18 +244,51 @@ def role_may(user, case, t):
     """
     if is_recused(user, case, t):
         return False
+    scope = authz.scope_of(user)
+    if t.move.organ_scope:
+        return _organ_may(user, case, t, scope)
     if authz.in_roles(user, t.roles):
-        return True
+        # Staff posted above the township act on a township's case only through the organ steps above.
+        return not scope.county_wide
     if authz.in_roles(user, t.unit_roles) and user.unit_id:
         if t.unit_scope == "organ_head" and not user.is_unit_head:
             return False
         # A grid's mediator works for the village the grid belongs to: cases are assigned to villages, not grids.
-        scope = authz.scope_of(user)
         unit = scope.village or scope.unit
         if unit is None:
             return False
         return any(u.path.startswith(unit.path) for u in _units_for(case, t.unit_scope))
     return False
+
+
+def acting_organ(case, organ_scope):
+    """The organ whose step a move of `organ_scope` is on `case`: the sender of the item handed down, or the organ
+    that decides its 复查 (one level above the handling organ) or 复核 (two levels); None if there is none."""
+    if organ_scope == "sender":
+        handover = getattr(case, "handover", None) if case.pk else None
+        return organ_of(handover.from_unit) if handover is not None else None
+    organ = handling_organ(case)
+    for _level in range(ORGAN_SCOPES[organ_scope]):
+        organ = organ_above(organ) if organ is not None else None
+    return organ
+
+
+# Organ scopes and how many levels above the handling organ each one's organ is ("sender": the item's sender).
+ORGAN_SCOPES = {"sender": 0, "review_organ": 1, "rereview_organ": 2}
+
+
+def _organ_may(user, case, t, scope):
+    if not authz.in_roles(user, t.roles):
+        return False
+    known = case.__dict__.setdefault("_acting_organs", {})  # per case instance, like the recusals below
+    if t.move.organ_scope not in known:
+        organ = acting_organ(case, t.move.organ_scope)
+        known[t.move.organ_scope] = (organ, organ is not None and on_jiefen(organ))
+    organ, on_system = known[t.move.organ_scope]
+    if on_system:
+        return sits_in(user, organ.unit) or (t.move.centre_too and not scope.county_wide)
+    # Not on jiefen: the township's desk records what the organ decided on paper.
+    return not t.move.organ_only and not scope.county_wide
 
 
 def _units_for(case, scope):
@@ -278,6 +320,7 @@ def forget(case):
     """Drop the per-instance caches of role_may (recusals, co-handlers) after a step changed them."""
     case.__dict__.pop("_recused_ids", None)
     case.__dict__.pop("_co_units", None)
+    case.__dict__.pop("_acting_organs", None)
 
 
 def check(user, case, code):

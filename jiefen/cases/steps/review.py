@@ -16,7 +16,7 @@ from jiefen.org import organs
 from jiefen.org.authz import DESK, LEADERSHIP
 
 from ..errors import ActionError
-from ..models import Case, Deadline, ReviewOutcome, Status
+from ..models import Case, Deadline, IssuedDocument, ReviewOutcome, ServiceMethod, Status
 from .base import DateInput, StepForm, date_not_future, required
 from .handling import check_served_on
 from .perform import perform
@@ -66,7 +66,7 @@ def _request_within_window(user, case, window_code, *, requested_on, summary, at
 
 @step("request_review", form=RequestForm, guards=[_window_open("review_window")], moves=[
     Move(gettext_lazy("登记复查申请"), PETITION, frozenset({S.REPLIED, S.CLOSED}), S.REVIEW_REQUESTED, DESK,
-         style="secondary"),
+         style="secondary", organ_scope="review_organ", centre_too=True),
 ])
 def do_request_review(user, case, *, requested_on=None, at=None):
     """复查申请: within 30 days of service of the written reply."""
@@ -95,24 +95,44 @@ class HigherDecisionForm(StepForm):
                                  help_text=gettext_lazy("如：青山县政复〔2026〕8号"))
     outcome = forms.ChoiceField(label=gettext_lazy("结论"), choices=DECIDED, widget=forms.RadioSelect)
     served_on = forms.DateField(label=gettext_lazy("送达日期"), widget=DateInput, initial=timezone.localdate)
+    service_method = forms.ChoiceField(
+        label=gettext_lazy("送达方式"), choices=ServiceMethod.choices, initial=ServiceMethod.DIRECT,
+    )
     content = forms.CharField(label=gettext_lazy("意见摘要"), widget=forms.Textarea(attrs={"rows": 4}))
 
     level = 1
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        organ = deciding_organ(self.case, self.level)
-        if organ is not None:
-            self.fields["organ"].initial = organ.name
+        _prefill_organ(self, self.level)
+
+
+def _prefill_organ(form, level):
+    """The deciding organ, proposed; fixed when the person acts for it on jiefen (its own decision)."""
+    organ = deciding_organ(form.case, level)
+    if organ is None:
+        return
+    form.fields["organ"].initial = organ.name
+    if organs.sits_in(form.user, organ.unit):
+        form.fields["organ"].disabled = True
+        form.fields["doc_number"].help_text = _("本机关%(word)s意见书的文号") % {
+            "word": _("复核") if level == 2 else _("复查"),
+        }
 
 
 class RereviewDecisionForm(HigherDecisionForm):
     level = 2
 
 
-def record_higher_decision(user, case, *, organ, doc_number, outcome, served_on, content, word, changes=None,
-                           at=None, allowed=None):
-    """Record the decision the organ above served: who decided, its number, what it decided and when."""
+def record_higher_decision(user, case, *, organ, doc_number, outcome, served_on, content, word, level,
+                           service_method=ServiceMethod.DIRECT, changes=None, at=None, allowed=None):
+    """The decision of the organ above: taken here by its own staff where it is on jiefen (its document issued in
+    its name, jiefen.cases.notices), else recorded as it served it on paper: who decided, its number, what it
+    decided and when."""
+    deciding = deciding_organ(case, level)
+    on_jiefen = deciding is not None and organs.sits_in(user, deciding.unit)
+    if on_jiefen:
+        organ = deciding.name  # its own decision: the organ is the one the user acts for, not a typed name
     organ = required(organ, _("请填写作出%(word)s意见的机关") % {"word": word}, "organ")
     doc_number = required(doc_number, _("请填写%(word)s意见书的文号") % {"word": word}, "doc_number")
     if outcome not in (allowed or dict(DECIDED)):
@@ -120,31 +140,40 @@ def record_higher_decision(user, case, *, organ, doc_number, outcome, served_on,
                           field="outcome")
     check_served_on(case, served_on)
     content = required(content, _("请填写%(word)s意见摘要") % {"word": word}, "content")
+    if service_method not in ServiceMethod.values:
+        raise ActionError(_("请选择送达方式"), field="service_method")
     label = ReviewOutcome(outcome).label
-    return perform(
+    event = perform(
         case, user, at=at,
         summary=_("%(organ)s%(word)s意见（%(number)s）：%(outcome)s，%(day)s送达")
         % {"organ": organ, "word": word, "number": doc_number, "outcome": label, "day": served_on},
         data={"organ": organ, "doc_number": doc_number, "outcome": outcome, "served_on": served_on.isoformat(),
-              "content": content},
+              "content": content, "level": level, "on_jiefen": on_jiefen, "service_method": service_method},
         changes=changes or {}, clock_date=served_on,
     )
+    # Decided here: its document was issued by the step (jiefen.cases.notices) and served as recorded.
+    IssuedDocument.objects.filter(event=event).update(
+        service_method=service_method, served_on=served_on, served_by=user,
+    )
+    return event
 
 
 @step("decide_review", form=HigherDecisionForm, moves=[
-    Move(gettext_lazy("登记复查意见"), PETITION, frozenset({S.REVIEW_REQUESTED}), S.REVIEW_DECIDED, DESK),
+    Move(gettext_lazy("复查意见"), PETITION, frozenset({S.REVIEW_REQUESTED}), S.REVIEW_DECIDED, DESK,
+         organ_scope="review_organ"),
 ])
-def do_decide_review(user, case, *, organ="", doc_number="", outcome="", served_on=None, content="", at=None):
+def do_decide_review(user, case, *, organ="", doc_number="", outcome="", served_on=None, content="",
+                     service_method=ServiceMethod.DIRECT, at=None):
     """复查意见 of the organ above the handling organ (第三十五条), as it served it."""
     return record_higher_decision(
         user, case, at=at, organ=organ, doc_number=doc_number, outcome=outcome, served_on=served_on,
-        content=content, word=_("复查"),
+        content=content, word=_("复查"), level=1, service_method=service_method,
     )
 
 
 @step("request_rereview", form=RequestForm, guards=[_window_open("rereview_window")], moves=[
     Move(gettext_lazy("登记复核申请"), PETITION, frozenset({S.REVIEW_DECIDED, S.CLOSED}), S.REREVIEW_REQUESTED, DESK,
-         style="secondary"),
+         style="secondary", organ_scope="rereview_organ", centre_too=True),
 ])
 def do_request_rereview(user, case, *, requested_on=None, at=None):
     """复核申请: within 30 days of service of the review decision."""
@@ -173,7 +202,8 @@ def hearing_running(case):
 
 
 @step("start_hearing", form=HearingForm, guards=[no_hearing_running], moves=[
-    Move(gettext_lazy("举行听证"), PETITION, frozenset({S.REREVIEW_REQUESTED}), None, LEADERSHIP, style="secondary"),
+    Move(gettext_lazy("举行听证"), PETITION, frozenset({S.REREVIEW_REQUESTED}), None, LEADERSHIP, style="secondary",
+         organ_scope="rereview_organ"),
 ])
 def do_start_hearing(user, case, *, on_date=None, at=None):
     """听证: the re-review clock stops while the hearing runs (the rule's pause events, jiefen.clocks)."""
@@ -192,7 +222,8 @@ def do_start_hearing(user, case, *, on_date=None, at=None):
 
 
 @step("end_hearing", form=HearingForm, guards=[hearing_running], moves=[
-    Move(gettext_lazy("听证结束"), PETITION, frozenset({S.REREVIEW_REQUESTED}), None, LEADERSHIP, style="secondary"),
+    Move(gettext_lazy("听证结束"), PETITION, frozenset({S.REREVIEW_REQUESTED}), None, LEADERSHIP, style="secondary",
+         organ_scope="rereview_organ"),
 ])
 def do_end_hearing(user, case, *, on_date=None, at=None):
     on_date = date_not_future(on_date or timezone.localdate(at), _("听证结束日期"), "on_date")
@@ -207,14 +238,17 @@ def do_end_hearing(user, case, *, on_date=None, at=None):
 
 
 @step("decide_rereview", form=RereviewDecisionForm, moves=[
-    Move(gettext_lazy("登记复核意见（终结）"), PETITION, frozenset({S.REREVIEW_REQUESTED}), S.FINAL, DESK),
+    Move(gettext_lazy("复核意见（终结）"), PETITION, frozenset({S.REREVIEW_REQUESTED}), S.FINAL, DESK,
+         organ_scope="rereview_organ"),
 ])
-def do_decide_rereview(user, case, *, organ="", doc_number="", outcome="", served_on=None, content="", at=None):
+def do_decide_rereview(user, case, *, organ="", doc_number="", outcome="", served_on=None, content="",
+                       service_method=ServiceMethod.DIRECT, at=None):
     """复核意见 of the organ above the reviewing organ (第三十六条): the matter is final (终结); the same facts and
     reasons are not accepted again."""
     return record_higher_decision(
         user, case, at=at, organ=organ, doc_number=doc_number, outcome=outcome, served_on=served_on,
-        content=content, word=_("复核"), changes={"closed_at": at or timezone.now()},
+        content=content, word=_("复核"), level=2, service_method=service_method,
+        changes={"closed_at": at or timezone.now()},
     )
 
 
@@ -222,27 +256,32 @@ class RemandForm(StepForm):
     organ = forms.CharField(label=gettext_lazy("作出机关"), max_length=100)
     doc_number = forms.CharField(label=gettext_lazy("文号"), max_length=60)
     served_on = forms.DateField(label=gettext_lazy("送达日期"), widget=DateInput, initial=timezone.localdate)
+    service_method = forms.ChoiceField(
+        label=gettext_lazy("送达方式"), choices=ServiceMethod.choices, initial=ServiceMethod.DIRECT,
+    )
     content = forms.CharField(label=gettext_lazy("意见摘要"), widget=forms.Textarea(attrs={"rows": 4}),
                               help_text=gettext_lazy("撤销的理由及重新办理的要求"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        level = 2 if self.case.status == S.REREVIEW_REQUESTED else 1
-        organ = deciding_organ(self.case, level)
-        if organ is not None:
-            self.fields["organ"].initial = organ.name
+        _prefill_organ(self, 2 if self.case.status == S.REREVIEW_REQUESTED else 1)
 
 
 @step("review_remand", form=RemandForm, moves=[
-    Move(gettext_lazy("登记撤销意见（责令重新办理）"), PETITION, frozenset({S.REVIEW_REQUESTED, S.REREVIEW_REQUESTED}),
-         S.IN_HANDLING, DESK, style="secondary"),
+    Move(gettext_lazy("撤销意见（责令重新办理）"), PETITION, frozenset({S.REVIEW_REQUESTED}), S.IN_HANDLING, DESK,
+         style="secondary", organ_scope="review_organ"),
+    Move(gettext_lazy("撤销意见（责令重新办理）"), PETITION, frozenset({S.REREVIEW_REQUESTED}), S.IN_HANDLING, DESK,
+         style="secondary", organ_scope="rereview_organ"),
 ])
-def do_review_remand(user, case, *, organ="", doc_number="", served_on=None, content="", at=None):
+def do_review_remand(user, case, *, organ="", doc_number="", served_on=None, content="",
+                     service_method=ServiceMethod.DIRECT, at=None):
     """The organ above revoked the opinion under review and ordered it handled again (撤销并责令重新办理): the case
     goes back to the unit that handled it, for a new written answer, drafted, signed off and served again."""
-    word = _("复核") if case.status == S.REREVIEW_REQUESTED else _("复查")
+    level = 2 if case.status == S.REREVIEW_REQUESTED else 1
+    word = _("复核") if level == 2 else _("复查")
     return record_higher_decision(
         user, case, at=at, organ=organ, doc_number=doc_number, outcome=ReviewOutcome.REVOKE, served_on=served_on,
-        content=content, word=word, changes={"reply_outcome": "", "reply_served_on": None, "closed_at": None},
+        content=content, word=word, level=level, service_method=service_method,
+        changes={"reply_outcome": "", "reply_served_on": None, "closed_at": None},
         allowed=(ReviewOutcome.REVOKE,),
     )

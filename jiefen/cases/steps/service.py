@@ -22,8 +22,12 @@ BOTH = frozenset({Case.Kind.PETITION, Case.Kind.DISPUTE})
 EVERY_STATE = frozenset(Status)
 
 
+# Documents between organs (the 交办单 of an item handed down, jiefen.cases.notices): never served on a citizen.
+BETWEEN_ORGANS = ("handover_slip",)
+
+
 def _unserved(case):
-    return case.issued.filter(served_on__isnull=True).order_by("issued_on", "id")
+    return case.issued.filter(served_on__isnull=True).exclude(kind__in=BETWEEN_ORGANS).order_by("issued_on", "id")
 
 
 def _receipt_out(case):

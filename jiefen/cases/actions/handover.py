@@ -1,0 +1,86 @@
+"""Handing a matter down (上级交办、转送): the desk staff of an organ above the township (the county's 信访局, for
+the organ it works in) send a matter to a township below them, with the 交办单 number and the deadline.
+
+The matter is registered in the township as any other (actions.intake: one intake check, one case number), with
+the channel 上级交办; its Handover row keeps the sender, the number and the deadline, and the township's report back
+(报结) and the sender's review of it are steps (jiefen.cases.steps.upper). The township has the 5 working days of
+the 异议 window (信访工作条例 第二十三条第三款, clocks rule objection_window) and its 15-day notice.
+"""
+
+import datetime as dt
+import re
+from dataclasses import replace
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jiefen.audit.records import record
+from jiefen.org import authz, organs
+
+from ..errors import ActionError
+from ..models import Channel, Handover
+from ..steps.perform import announce, atomic_action, write_event
+from .intake import Intake, do_register_case
+
+# Long enough for a claim's 60 days and its extension (第三十四条); a sender may set any later day.
+MAX_DAYS = 120
+
+
+def sender_organ(user):
+    """The organ `user` hands matters down for: that of their unit (a county's 信访局, or its 人民政府); ActionError
+    if they are not the desk staff of an organ above a township."""
+    scope = authz.scope_of(user)
+    if not authz.in_roles(user, authz.DESK) or scope.centre is not None or not scope.centre_ids:
+        raise ActionError(_("只有县（区）级及以上机关的工作人员可以交办、转送信访事项"))
+    return organs.organ_of(user.unit)
+
+
+def next_doc_number(user, year=None):
+    """The 交办单 number proposed for `user`'s organ: its code, 交, the year and the next serial
+    (青信交〔2026〕3号)."""
+    organ = sender_organ(user)
+    year = year or timezone.localdate().year
+    prefix = _("%(code)s交〔%(year)s〕") % {"code": organ.doc_code, "year": year}
+    serials = [
+        int(m[1]) for number in Handover.objects.filter(from_unit=organ.unit, doc_number__startswith=prefix)
+        .values_list("doc_number", flat=True) if (m := re.search(r"〕(\d+)号$", number))
+    ]
+    return _("%(prefix)s%(n)s号") % {"prefix": prefix, "n": max(serials, default=0) + 1}
+
+
+@atomic_action
+def do_hand_down(user, intake: Intake, *, mode, doc_number, due_on, requirements=""):
+    """Register `intake` (built with Intake.build(user, centre=...)) in its township as handed down by `user`'s
+    organ, and return the case."""
+    organ = sender_organ(user)
+    if mode not in Handover.Mode.values:
+        raise ActionError(_("请选择交办或转送"), field="mode")
+    doc_number = (doc_number or "").strip()
+    if not doc_number:
+        raise ActionError(_("请填写交办单编号"), field="doc_number")
+    if Handover.objects.filter(from_unit=organ.unit, doc_number=doc_number).exists():
+        raise ActionError(_("交办单编号%(number)s已经使用，请核对") % {"number": doc_number}, field="doc_number")
+    today = timezone.localdate()
+    if mode == Handover.Mode.ASSIGN and due_on is None:
+        raise ActionError(_("交办事项须规定办理期限"), field="due_on")
+    if due_on is not None and not today < due_on <= today + dt.timedelta(days=MAX_DAYS):
+        raise ActionError(
+            _("办理期限应在今天之后、%(n)s日之内") % {"n": MAX_DAYS}, field="due_on",
+        )
+    case = do_register_case(user, replace(intake, channel=Channel.ASSIGNED))
+    Handover.objects.create(
+        case=case, mode=mode, from_unit=organ.unit, from_organ=organ.name, doc_number=doc_number, due_on=due_on,
+        requirements=(requirements or "").strip(), sent_by=user, sent_at=case.received_at,
+    )
+    words = {"organ": organ.name, "mode": Handover.Mode(mode).label, "number": doc_number, "town": case.centre.name}
+    summary = _("%(organ)s%(mode)s%(town)s（%(number)s）") % words
+    if due_on is not None:
+        summary += _("，限%(day)s前办结并报结") % {"day": due_on}
+    event = write_event(
+        case, "hand_down", user, at=case.received_at, summary=summary, note=requirements,
+        data={"mode": mode, "organ": organ.name, "doc_number": doc_number,
+              "due_on": due_on.isoformat() if due_on else ""},
+    )
+    announce(case, event)  # the 交办单 is issued (jiefen.cases.notices)
+    record(user, "case.hand_down", case, status=case.status)
+    return case
