@@ -204,3 +204,75 @@ def test_the_hand_down_page(client, org, people, county):
     assert case.number in listed and "待报结" in listed
     detail = client.get(reverse("case_detail", args=[case.number])).content.decode()
     assert "上级交办" in detail and "青信交〔2026〕21号" in detail
+
+
+def test_a_transfer_to_another_township_is_in_system_with_its_letter_and_feedback(org, people):
+    from jiefen.cases.steps import do_forward_case
+
+    outsider_leader = person("bs_leader", Role.LEADER, org["other_town"], "钱镇长")
+    case = hand_down_free(org, people)
+    leader = people["leader"]
+    with pytest.raises(ActionError, match="只能转送本系统内的其他乡镇"):
+        do_forward_case(leader, case, expected_version=case.version, to_centre=org["town"])
+    with pytest.raises(ActionError, match="请填写转送的机关或单位"):
+        do_forward_case(leader, case, expected_version=case.version, organ=" ")
+    assert Case.objects.count() == 1
+    do_forward_case(leader, case, expected_version=case.version, to_centre=org["other_town"], reason="土地在白水镇")
+    case.refresh_from_db()
+    assert case.status == Status.FORWARDED
+    received = Case.objects.get(centre=org["other_town"])
+    handover = received.handover
+    assert (handover.mode, handover.from_case, handover.from_organ) == ("forward", case, "青山镇人民政府")
+    assert handover.doc_number == f"青山镇信访转〔{timezone.localdate().year}〕1号"
+    assert received.parties.get().id_number == VALID_IDS[1] and received.channel == Channel.ASSIGNED
+    assert case.events.get(kind="forward").data["received_as"] == received.number
+    # The 转送告知书 goes to the petitioner; the 转送函 to the township, kept on both sides, served on nobody.
+    assert set(available_notices(case)) == {"forward_notice", "transfer_letter"}
+    assert available_notices(case, petitioner=True) == ["forward_notice"]
+    letter = text_of(render_notice(case, "transfer_letter"))
+    assert "信访事项转送函" in letter and "白水镇人民政府：" in letter and "反馈青山镇人民政府" in letter
+    slip = IssuedDocument.objects.get(case=received, kind="handover_slip")
+    assert (slip.title, slip.issuer, slip.doc_number) == ("信访事项转送函", "青山镇人民政府", handover.doc_number)
+    # 白水镇 handles it and reports: the feedback lands on 青山镇's case; nobody reviews a peer's report.
+    assert received.deadlines.get(rule__code="objection_window").state == Deadline.State.RUNNING
+    do_accept_case(outsider_leader, received, expected_version=received.version)
+    do_assign_case(outsider_leader, received, expected_version=received.version, unit=org["other_village"])
+    there = person("bs_handler", Role.HANDLER, org["other_village"], "白水村干")
+    do_sign_for_case(there, received, expected_version=received.version)
+    reply_signed_off(there, received, outcome="support", served_on=timezone.localdate(), content="予以支持")
+    do_report_back(outsider_leader, received, expected_version=received.version, reported_on=timezone.localdate(),
+                   result="已协调村委会解决")
+    received.refresh_from_db()
+    assert received.handover.report == Handover.Report.FED_BACK
+    feedback = case.events.get(kind="transfer_feedback")
+    assert feedback.note == "已协调村委会解决" and received.number in feedback.summary
+    assert "report_back" not in {t.action for t in registry.available(outsider_leader, received)}
+    assert not any(t.action in ("accept_report", "return_report") for t in registry.available(leader, received))
+
+
+def test_a_claim_for_a_court_is_diverted_to_an_organ_of_the_list_and_followed_up(org, people):
+    from jiefen.cases.models import ReceivingOrgan
+    from jiefen.cases.steps import do_not_accept_case, do_track_diversion
+
+    court = ReceivingOrgan.objects.create(name="青山县人民法院", route="litigation", area=org["county"])
+    elsewhere = ReceivingOrgan.objects.create(name="外县人民法院", route="litigation",
+                                              area=unit("外县", Unit.Kind.COUNTY))
+    case = hand_down_free(org, people)
+    leader, clerk, today = people["leader"], people["clerk"], timezone.localdate()
+    form = registry.get("not_accept").build_form(case, leader)
+    assert list(form.fields["receiving_organ"].queryset) == [court]
+    with pytest.raises(ActionError, match="请从列表中选择受理机关"):
+        do_not_accept_case(leader, case, expected_version=case.version, reason="涉诉", receiving_organ=elsewhere)
+    assert "track_diversion" not in {t.action for t in registry.available(clerk, case)}
+    do_not_accept_case(leader, case, expected_version=case.version, reason="属于民事纠纷，应通过诉讼解决",
+                       receiving_organ=court)
+    event = case.events.get(kind="not_accept")
+    assert event.data["lawful_channel"] == "向青山县人民法院提起诉讼"
+    assert (event.data["route"], event.data["receiving_organ"]) == ("litigation", "青山县人民法院")
+    assert "向青山县人民法院提起诉讼" in text_of(render_notice(case, "non_acceptance_notice"))
+    assert "track_diversion" in {t.action for t in registry.available(clerk, case)}
+    with pytest.raises(ActionError, match="请选择跟踪情况"):
+        do_track_diversion(clerk, case, result="", checked_on=today)
+    do_track_diversion(clerk, case, result="filed", checked_on=today, note="已立案，案号（2026）青民初123号")
+    tracked = case.events.get(kind="track_diversion")
+    assert "已立案" in tracked.summary and "青民初123号" in tracked.note

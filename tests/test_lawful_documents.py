@@ -246,8 +246,10 @@ def test_a_matter_of_a_unit_that_is_an_organ_is_issued_and_signed_off_in_its_nam
     assert handling_organ(case).name == "青山县自然资源和规划局青山自然资源所"
     with on(D(2026, 6, 10)):
         do_draft_reply(people["land_handler"], case, expected_version=case.version, outcome="explain", content="说明")
-        # Its head (孙所长) signs it off; the township's leader is not its head.
-        with pytest.raises(ActionError, match="办理机关负责人审签"):
+        # Its head (孙所长) signs it off; the township's leader is not its head and is not offered the step.
+        assert "sign_off" not in {t.action for t in registry.available(people["leader"], case)}
+        assert "sign_off" in {t.action for t in registry.available(people["land_handler"], case)}
+        with pytest.raises(registry.StepRefused):
             do_sign_off(people["leader"], case, expected_version=case.version, approved=True)
         do_sign_off(people["land_handler"], case, expected_version=case.version, approved=True)
         do_reply_case(people["land_handler"], case, expected_version=case.version, served_on=D(2026, 6, 10))

@@ -401,12 +401,18 @@ class Handover(models.Model):
         REPORTED = "reported", _("已报结待审核")
         ACCEPTED = "accepted", _("审核通过")
         RETURNED = "returned", _("退回重办")
+        # Fed back to the township that transferred it (a peer reviews nothing).
+        FED_BACK = "fed_back", _("已反馈")
 
     case = models.OneToOneField(Case, models.CASCADE, related_name="handover")
     mode = models.CharField(_("方式"), max_length=10, choices=Mode.choices)
     # The organ's unit the item came from; its staff review the report.
     from_unit = models.ForeignKey(Unit, models.PROTECT, related_name="+", verbose_name=_("交办机关"))
     from_organ = models.CharField(_("交办机关名称"), max_length=100)
+    # A transfer from another township on jiefen (转送 with a 转送函): the case there, which the feedback reaches.
+    from_case = models.ForeignKey(
+        Case, models.PROTECT, null=True, blank=True, related_name="transferred", verbose_name=_("原案件"),
+    )
     doc_number = models.CharField(_("交办单编号"), max_length=60)
     due_on = models.DateField(_("办理期限"), null=True, blank=True)
     requirements = models.TextField(_("办理要求"), blank=True)
@@ -457,6 +463,53 @@ REFERRAL_ROUTES = {
     "admin_ruling": _("行政裁决"),
     "other": _("其他法定途径"),
 }
+# How a matter diverted to an organ is told to the petitioner: "向{organ}{phrase}".
+ROUTE_PHRASES = {
+    "litigation": _("提起诉讼"),
+    "arbitration": _("申请仲裁"),
+    "admin_review": _("申请行政复议"),
+    "admin_ruling": _("申请行政裁决"),
+    "other": _("依法提出申请"),
+}
+# 导入跟踪: what became of a matter diverted to a court, an arbitration commission or another organ.
+DIVERSION_RESULTS = {
+    "filed": _("已向受理机关提出，已立案（受理）"),
+    "decided": _("受理机关已作出裁判（决定）"),
+    "not_filed": _("未向受理机关提出"),
+    "unreachable": _("未能联系上当事人"),
+}
+
+
+class ReceivingOrgan(models.Model):
+    """An organ that matters are diverted to (导入 诉讼、仲裁、行政复议等法定途径): the county's court, its labour
+    arbitration commission, the government that hears administrative review. The list is the deployment's own
+    (the admin keeps it); `area` limits an organ to the townships below a unit (blank: everywhere)."""
+
+    name = models.CharField(_("受理机关"), max_length=100)
+    route = models.CharField(_("法定途径"), max_length=20, choices=list(REFERRAL_ROUTES.items()))
+    area = models.ForeignKey(
+        Unit, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("管辖范围"),
+        help_text=_("留空则各乡镇（街道）均可选择"),
+    )
+    sort = models.PositiveIntegerField(_("排序"), default=0)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("导入受理机关")
+        verbose_name_plural = _("导入受理机关")
+        ordering = ["sort", "id"]
+
+    def __str__(self):
+        return f"{self.name}（{self.get_route_display()}）"
+
+    @classmethod
+    def for_case(cls, case):
+        """The active organs the matter `case` may be diverted to: those of the areas its centre is in."""
+        return cls.objects.filter(is_active=True).filter(
+            models.Q(area__isnull=True) | models.Q(area_id__in=case.centre.ancestor_ids)
+        )
+
+
 # 协议履行回访: whether the parties keep the agreement. An unkept one (未履行) is flagged where the case is listed.
 FOLLOW_UP_RESULTS = {"kept": _("已履行"), "partly": _("部分履行"), "broken": _("未履行")}
 # Answers to "are you satisfied with how your matter was handled", stored as these words in Case.satisfaction

@@ -136,6 +136,8 @@ NOTICES = {
                    PETITION_ONLY, REREVIEW_ORGAN, also=("review_remand",), when=_review_level(2)),
         NoticeKind("handover_slip", gettext_lazy("交办单"), "hand_down", gettext_lazy("交"), issuer=SENDER,
                    served=False),
+        NoticeKind("transfer_letter", gettext_lazy("转送函"), "forward", gettext_lazy("转"), PETITION_ONLY,
+                   when=lambda event: bool(event.data.get("to_centre")), served=False),
     ]
 }
 
@@ -152,26 +154,23 @@ def title_of(case, notice):
     """The notice's title as printed: "信访事项受理告知书", "信访事项处理意见书", "矛盾纠纷调解协议书"."""
     title = ANSWER_TITLES.get(case.legal_class, notice.title) if notice.code == "reply" else notice.title
     if notice.code == "handover_slip" and case.handover.mode == "forward":
-        title = _("转送单")
+        title = _("转送函") if case.handover.from_case_id else _("转送单")
     return _prefix(case) + str(title)
 
 
 def _notice_events(case):
-    """The case's events that issue a notice, newest first, with the notice each issues."""
+    """The case's events that issue a notice, newest first, with each notice they issue."""
     kinds = {kind for n in NOTICES.values() for kind in n.events}
-    found = []
-    for event in case.events.filter(kind__in=kinds).order_by("-at", "-id"):
-        notice = _notice_for(case, event)
-        if notice is not None:
-            found.append((event, notice))
-    return found
+    return [
+        (event, notice)
+        for event in case.events.filter(kind__in=kinds).order_by("-at", "-id")
+        for notice in _notices_for(case, event)
+    ]
 
 
-def _notice_for(case, event):
-    for notice in NOTICES.values():
-        if case.kind in notice.kinds and notice.issued_by(event):
-            return notice
-    return None
+def _notices_for(case, event):
+    """The notices step `event` issues (a 转送 within jiefen: the 转送告知书 and the 转送函)."""
+    return [n for n in NOTICES.values() if case.kind in n.kinds and n.issued_by(event)]
 
 
 def available_notices(case, *, petitioner=False):
@@ -185,18 +184,18 @@ def issue(case, event):
     """Issue the notice that step `event` makes due, if any: fix what it says now, as an IssuedDocument.
 
     Called by steps.perform after the step's clocks moved, inside its transaction; returns the row or None."""
-    notice = _notice_for(case, event)
-    if notice is None:
-        return None
-    return _freeze(case, event, notice)
+    issued = [_freeze(case, event, notice) for notice in _notices_for(case, event)]
+    return issued[0] if issued else None
 
 
 def _freeze(case, event, notice):
     context = _common_context(case, notice)
     context.update(_KIND_CONTEXT[notice.code](case, event))
     earlier = case.issued.filter(kind=notice.code).exclude(event=event).count()
-    # An organ above numbers its own documents: the number its staff gave the decision or the 交办单.
-    doc_number = event.data.get("doc_number") if notice.issuer != ORGAN and notice.issuer != COMMITTEE else None
+    # An organ above numbers its own documents (the number its staff gave the decision or the 交办单), and a
+    # 转送函 bears the number the transfer registered under.
+    numbered = notice.issuer not in (ORGAN, COMMITTEE) or notice.code == "transfer_letter"
+    doc_number = event.data.get("doc_number") if numbered else None
     doc_number = doc_number or _doc_number(case, context["organ_doc_code"], notice.word, earlier)
     title = title_of(case, notice)
     context.update(title=title, doc_number=doc_number)
@@ -470,6 +469,24 @@ def _review_opinion_context(case, event):
     return context
 
 
+def _transfer_letter_context(case, event):
+    """转送函 to another township on jiefen: the matter, sent to the organ that owns it, feedback asked for."""
+    names = [p.name for p in case.parties.exclude(role=Party.Role.RESPONDENT).order_by("id")]
+    return {
+        "to_organ": event.data.get("organ", ""),
+        "mode_word": _("转送"),
+        "is_assign": False,
+        "feedback": True,
+        "petitioner_names": "、".join(names) or _("信访人"),
+        "legal_class": case.get_legal_class_display(),
+        "due": "",
+        "requirements": _clause(event.note),
+        "objection_basis": _article(_rule("objection_window")),
+        "we_name": organs.handling_organ(case).name,
+        **_dated(timezone.localdate(event.at)),
+    }
+
+
 def _handover_slip_context(case, event):
     """交办单 (转送单): what the sender hands down, to whom, by when; the receiving organ's duties on receipt."""
     handover = case.handover
@@ -480,6 +497,7 @@ def _handover_slip_context(case, event):
         "to_organ": organs.handling_organ(case).name,
         "mode_word": _("交由") if handover.mode == "assign" else _("转送"),
         "is_assign": handover.mode == "assign",
+        "feedback": handover.from_case_id is not None,
         "petitioner_names": "、".join(names) or _("信访人"),
         "legal_class": case.get_legal_class_display(),
         "due": _cn_date(due) if due else "",
@@ -505,6 +523,7 @@ _KIND_CONTEXT = {
     "review_opinion": _review_opinion_context,
     "rereview_opinion": _review_opinion_context,
     "handover_slip": _handover_slip_context,
+    "transfer_letter": _transfer_letter_context,
 }
 
 

@@ -22,7 +22,16 @@ from . import grid as grid_demo
 from . import handdown as handdown_demo
 from . import leadership as leadership_demo
 from .duty import seed_roster
-from .township import CENTRE_CODE, DEFAULT_SEED, OTHER_CODE, Town, build_routing_rules, build_staff, build_units
+from .township import (
+    CENTRE_CODE,
+    DEFAULT_SEED,
+    OTHER_CODE,
+    Town,
+    build_receiving_organs,
+    build_routing_rules,
+    build_staff,
+    build_units,
+)
 from .year import DeskClock, Planner, write
 
 
@@ -49,6 +58,7 @@ def seed(*, seed=DEFAULT_SEED, reset=False):
             grid_demo.wipe(CENTRE_CODE, OTHER_CODE)  # household visits point at the cases
             _wipe()
         build_units()
+        build_receiving_organs()
         build_staff(reset=reset)
         build_routing_rules()
         # Before the towns are read: this month's visits are received by the leader the roster has on duty.

@@ -7,7 +7,7 @@ import random
 
 from django.contrib.auth.hashers import make_password
 
-from jiefen.cases.models import Category
+from jiefen.cases.models import Category, ReceivingOrgan
 from jiefen.org.models import Role, Unit, User
 from jiefen.routing.models import RoutingRule
 
@@ -42,6 +42,22 @@ def _unit(code, name, kind, parent, sort):
     defaults = {"name": name, "kind": kind, "parent": parent, "sort": sort}
     unit, _created = Unit.objects.get_or_create(code=code, defaults=defaults)
     return unit
+
+
+# The organs the demo county's matters are diverted to (导入): its court, its labour arbitration commission, the
+# government that hears administrative review. Get-or-create by name.
+RECEIVING_ORGANS = [
+    ("青山县人民法院", "litigation"),
+    ("青山县劳动人事争议仲裁委员会", "arbitration"),
+    ("青山县人民政府（行政复议）", "admin_review"),
+    ("青山县农村土地承包仲裁委员会", "arbitration"),
+]
+
+
+def build_receiving_organs():
+    county = Unit.objects.get(code=COUNTY_CODE)
+    for sort, (name, route) in enumerate(RECEIVING_ORGANS):
+        ReceivingOrgan.objects.get_or_create(name=name, defaults={"route": route, "area": county, "sort": sort})
 
 
 def build_units():

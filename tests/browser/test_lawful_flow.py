@@ -2,6 +2,7 @@
 service, 复查 and 复核 decided by the organs above, and 终结; the same person then comes back and the desk flags it.
 An accusation answered the same way never reaches 复查."""
 
+import datetime as dt
 import io
 import re
 
@@ -11,8 +12,9 @@ from pypdf import PdfReader
 
 from jiefen.cases.models import Case, Channel, LegalClass, Status
 from jiefen.cases.steps import do_accept_case, do_assign_case, do_sign_for_case
+from jiefen.org.models import Role, Unit
 
-from ..factories import VALID_IDS, build_org, build_personas, register, reply_signed_off
+from ..factories import VALID_IDS, build_org, build_personas, person, register, reply_signed_off, unit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 390, "height": 844}
@@ -21,7 +23,13 @@ PHONE = {"width": 390, "height": 844}
 @pytest.fixture
 def world(transactional_db):
     org = build_org()
-    return org, build_personas(org)
+    people = build_personas(org)
+    # The county's 信访局 is on jiefen: it hands items down, reviews reports and decides the county's 复查.
+    office = unit("县信访局", Unit.Kind.DEPARTMENT, org["county"])
+    office.organ_name, office.doc_code = "青山县信访局", "青信"
+    office.save()
+    people["county"] = person("xfj", Role.CLERK, office, "冯立群")
+    return org, people
 
 
 def open_step(page, action):
@@ -46,8 +54,32 @@ def test_a_claim_goes_through_three_levels_to_finality_and_its_return_is_flagged
 ):
     org, people = world
     today = timezone.localdate().isoformat()
-    case = register(people["clerk"], village=org["village_a"], channel=Channel.ASSIGNED,
-                    request="要求落实东村三组土地征收补偿款", parties=[{"name": "陈大山", "id_number": VALID_IDS[0]}])
+    due = (timezone.localdate() + dt.timedelta(days=30)).isoformat()
+
+    # The county's 信访局 hands the matter down to 青山镇 with its 交办单 and a deadline.
+    county = login_page(people["county"])
+    county.goto(f"{live_server.url}/")
+    assert county.url.endswith("/handdown/")
+    county.select_option("#id_centre", label="青山镇")
+    county.check("input[name=mode][value=assign]")
+    number = county.input_value("#id_doc_number")
+    assert number.startswith("青信交〔") and number.endswith("〕1号")
+    county.fill("#id_due_on", due)
+    county.select_option("#id_category", label="劳动工资")
+    county.fill("#id_request", "要求落实东村三组土地征收补偿款")
+    county.fill("#id_requirements", "请依法受理，按期办结并报结")
+    county.fill("#id_party-0-name", "陈大山")
+    county.fill("#id_party-0-id_number", VALID_IDS[0])
+    shoot(county, "lawful-00-hand-down")
+    county.click("#submit-hand-down")
+    county.wait_for_url("**/cases/*/")
+    case = Case.objects.get()
+    assert case.channel == Channel.ASSIGNED and case.centre == org["town"]
+    assert "上级交办" in county.inner_text("#handover") and number in county.inner_text("#handover")
+    assert county.locator("#actions .step").count() == 0  # the township's work is the township's
+    slip_href = county.locator("#issued a", has_text="交办单").get_attribute("href")
+    slip, _bytes = pdf_text(county, f"{live_server.url}{slip_href}")
+    assert slip.startswith("青山县信访局") and "青山镇人民政府：" in slip and "第二十三条第三款" in slip
     url = f"{live_server.url}/cases/{case.number}/"
 
     # The duty leader accepts it and hands it to the village.
@@ -99,22 +131,47 @@ def test_a_claim_goes_through_three_levels_to_finality_and_its_return_is_flagged
     _again, second = pdf_text(handler, f"{live_server.url}{href}")
     assert second == first  # printed again: the document as served, byte for byte
 
-    # 复查 at the county: requested at the desk, decided by 青山县人民政府, recorded from its paper.
+    # 报结: the leader reports the result to the 信访局, which reviews it and accepts it.
+    leader.goto(url)
+    open_step(leader, "report_back")
+    leader.fill("#id_report_back-result", "已调查核实，出具处理意见书（不予支持）并邮寄送达。")
+    submit(leader, "report_back")
+    assert "已报结待审核" in leader.inner_text("#handover")
+    county.goto(f"{live_server.url}/handdown/")
+    assert "已报结待审核" in county.inner_text("#handovers")
+    county.click(f"#handovers a:has-text('{case.number}')")
+    open_step(county, "accept_report")
+    county.fill("#id_accept_report-note", "办理规范，同意报结。")
+    shoot(county, "lawful-03b-review-report")
+    submit(county, "accept_report")
+    assert "审核通过" in county.inner_text("#handover")
+
+    # 复查 at the county: requested at the township's desk, decided on jiefen by the 信访局 for 青山县人民政府.
     clerk = login_page(people["clerk"])
     clerk.goto(url)
     open_step(clerk, "request_review")
     clerk.fill("#id_request_review-requested_on", today)
     submit(clerk, "request_review")
-    open_step(clerk, "decide_review")
-    assert clerk.input_value("#id_decide_review-organ") == "青山县人民政府"
-    clerk.fill("#id_decide_review-doc_number", "青政复〔2026〕8号")
-    clerk.check("input[name=decide_review-outcome][value=uphold]")
-    clerk.fill("#id_decide_review-served_on", today)
-    clerk.fill("#id_decide_review-content", "原处理意见认定事实清楚，予以维持。")
-    shoot(clerk, "lawful-04-review-recorded")
-    submit(clerk, "decide_review")
-    assert "复查已决定" in clerk.inner_text(".case-head")
-    assert "青山县人民政府复查意见（青政复〔2026〕8号）：维持" in clerk.inner_text("main")
+    assert clerk.locator("#step-decide_review").count() == 0  # not the township's to decide
+    county.goto(url)
+    open_step(county, "decide_review")
+    assert county.input_value("#id_decide_review-organ") == "青山县人民政府"
+    assert county.locator("#id_decide_review-organ").is_disabled()
+    county.fill("#id_decide_review-doc_number", "青政复〔2026〕8号")
+    county.check("input[name=decide_review-outcome][value=uphold]")
+    county.fill("#id_decide_review-served_on", today)
+    county.fill("#id_decide_review-content", "原处理意见认定事实清楚，予以维持。")
+    shoot(county, "lawful-04-review-decided")
+    submit(county, "decide_review")
+    assert "复查已决定" in county.inner_text(".case-head")
+    assert "青山县人民政府复查意见（青政复〔2026〕8号）：维持" in county.inner_text("main")
+    opinion_href = county.locator("#issued a", has_text="复查意见书").get_attribute("href")
+    opinion, _bytes = pdf_text(county, f"{live_server.url}{opinion_href}")
+    assert opinion.startswith("青山县人民政府青政复〔2026〕8号") and "维持原处理意见" in opinion
+    assert "《信访工作条例》第三十五条" in opinion and "第三十六条第一款" in opinion
+
+    # 复核 above the county: 青州市 is not on jiefen, so the township records its paper decision; the matter is final.
+    clerk.goto(url)
 
     # 复核 above the county: recorded the same way; the matter is final.
     open_step(clerk, "request_rereview")

@@ -7,10 +7,12 @@ form and guards, and taken through `do_case_action` or its own `do_*` function t
 from ..errors import ActionError, CaseChanged
 from ..steps import do_record_contact, registry
 from .clocks import do_recompute_deadlines
+from .handover import do_hand_down
 from .intake import do_register_case
 
 __all__ = [
-    "ActionError", "CaseChanged", "do_case_action", "do_recompute_deadlines", "do_record_contact", "do_register_case",
+    "ActionError", "CaseChanged", "do_case_action", "do_hand_down", "do_recompute_deadlines", "do_record_contact",
+    "do_register_case",
 ]
 
 

@@ -16,11 +16,12 @@ from django.utils.translation import gettext as _
 
 from jiefen.audit.records import record
 from jiefen.org import authz, organs
+from jiefen.org.models import Unit
 
 from ..errors import ActionError
-from ..models import Channel, Handover
-from ..steps.perform import announce, atomic_action, write_event
-from .intake import Intake, do_register_case
+from ..models import Channel, Event, Handover
+from ..steps.perform import announce, atomic_action, register_after_step, write_event
+from .intake import Intake, PartyInput, do_register_case, open_case
 
 # Long enough for a claim's 60 days and its extension (第三十四条); a sender may set any later day.
 MAX_DAYS = 120
@@ -84,3 +85,42 @@ def do_hand_down(user, intake: Intake, *, mode, doc_number, due_on, requirements
     announce(case, event)  # the 交办单 is issued (jiefen.cases.notices)
     record(user, "case.hand_down", case, status=case.status)
     return case
+
+
+def transfer(case, event):
+    """After 转送 to another township on jiefen (steps.decisions.do_forward_case with `to_centre`): register the
+    matter there as handed over by this township's organ, with the 转送函 the step numbered; the receiving
+    township's report (报结) comes back to `case` as feedback (steps.upper). Runs inside the step's transaction."""
+    if event.kind != "forward" or not event.data.get("to_centre"):
+        return None
+    to_centre = Unit.objects.get(pk=event.data["to_centre"])
+    sender = organs.handling_organ(case)
+    parties = tuple(
+        PartyInput(name=p.name, role=p.role, id_number=p.id_number, phone=p.phone, address=p.address)
+        for p in case.parties.order_by("id")
+    )
+    intake = Intake(
+        centre=to_centre, kind=case.kind, channel=Channel.ASSIGNED, legal_class=case.legal_class,
+        category=case.category, request=case.request, facts=case.facts, parties=parties,
+        identity_unknown=case.identity_unknown, received_at=event.at,
+    ).with_defaults()
+    received = open_case(event.actor, intake)
+    Handover.objects.create(
+        case=received, mode=Handover.Mode.FORWARD, from_unit=sender.unit, from_organ=sender.name, from_case=case,
+        doc_number=event.data["doc_number"], requirements=event.note, sent_by=event.actor, sent_at=event.at,
+    )
+    slip = write_event(
+        received, "hand_down", event.actor, at=event.at, note=event.note,
+        summary=_("%(organ)s转送%(town)s（%(number)s），原案件编号%(case)s") % {
+            "organ": sender.name, "town": to_centre.name, "number": event.data["doc_number"], "case": case.number,
+        },
+        data={"mode": Handover.Mode.FORWARD, "organ": sender.name, "doc_number": event.data["doc_number"],
+              "due_on": "", "from_case": case.number},
+    )
+    announce(received, slip)  # its 转送函, the sender's document
+    Event.objects.filter(pk=event.pk).update(data={**event.data, "received_as": received.number})
+    event.data["received_as"] = received.number
+    return received
+
+
+register_after_step(transfer)

@@ -269,6 +269,14 @@ def do_register_case(acting_user, intake=None, /, **raw):
         raise TypeError("do_register_case takes an Intake or keyword fields, not both")
     elif registrar_centre(acting_user, intake.centre) != intake.centre:
         raise ActionError(_("只能登记本中心的案件"))
+    return open_case(acting_user, intake)
+
+
+def open_case(acting_user, intake):
+    """Write the case `intake` describes: its number, parties, first contact, event, clocks and search entry.
+
+    Only do_register_case (which checks who registers where) and an in-system transfer from another township
+    (actions.handover.transfer: the sending township's step, registered in the receiving one) call this."""
     centre, received_at, head_count = intake.centre, intake.received_at, intake.head_count
     change = tracked(None)  # the daily figures count the new case, in this transaction
     case = Case.objects.create(

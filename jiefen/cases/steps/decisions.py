@@ -9,13 +9,24 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from jiefen.org.authz import LEADERSHIP, UNIT_WORKERS
+from jiefen.org import organs
+from jiefen.org.authz import DESK, LEADERSHIP, UNIT_WORKERS
 from jiefen.org.models import Unit
 
 from .. import access, deadlines, extensions, law
 from ..errors import ActionError
-from ..models import ACCUSABLE_KINDS, Case, LegalClass, Status
-from .base import StepForm, required
+from ..models import (
+    ACCUSABLE_KINDS,
+    DIVERSION_RESULTS,
+    REFERRAL_ROUTES,
+    ROUTE_PHRASES,
+    Case,
+    Handover,
+    LegalClass,
+    ReceivingOrgan,
+    Status,
+)
+from .base import DateInput, StepForm, date_not_future, required
 from .perform import perform
 from .registry import Move, step
 
@@ -39,15 +50,31 @@ def do_accept_case(user, case, *, note="", at=None):
     )
 
 
+class OrganChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name}（{obj.get_route_display()}）"
+
+
+def receiving_organ_field(**kwargs):
+    return OrganChoice(
+        label=gettext_lazy("受理机关"), queryset=ReceivingOrgan.objects.none(), required=False,
+        empty_label=gettext_lazy("不导入具体机关"), **kwargs,
+    )
+
+
 class NotAcceptForm(StepForm):
     reason = forms.CharField(label=gettext_lazy("不予受理理由"), widget=forms.Textarea(attrs={"rows": 2}))
+    receiving_organ = receiving_organ_field(
+        help_text=gettext_lazy("属于诉讼、仲裁、行政复议等法定途径的，选择受理机关，导入后跟踪办理情况"),
+    )
     lawful_channel = forms.CharField(
-        label=gettext_lazy("告知的法定途径"),
-        help_text=gettext_lazy("如：向人民法院提起诉讼、申请劳动仲裁、申请行政复议"),
+        label=gettext_lazy("告知的法定途径"), required=False,
+        help_text=gettext_lazy("如：向人民法院提起诉讼、申请劳动仲裁、申请行政复议；选择了受理机关的可不填"),
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["receiving_organ"].queryset = ReceivingOrgan.for_case(self.case)
         if self.case.final_repeat_of_id and not self.is_bound:
             self.initial.setdefault("reason", self.final_repeat_reason(self.case.final_repeat_of))
 
@@ -71,35 +98,121 @@ class NotAcceptForm(StepForm):
 @step("not_accept", form=NotAcceptForm, moves=[
     Move(gettext_lazy("不予受理"), BOTH, frozenset({S.REGISTERED}), S.NOT_ACCEPTED, LEADERSHIP, style="danger"),
 ])
-def do_not_accept_case(user, case, *, reason="", lawful_channel="", at=None):
-    """不予受理 with the reason and the lawful channel to go to instead (诉访分离)."""
+def do_not_accept_case(user, case, *, reason="", lawful_channel="", receiving_organ=None, at=None):
+    """不予受理 with the reason and the lawful channel to go to instead (诉访分离); diverted (导入) to a receiving
+    organ of the list where one is chosen, and then followed up (导入跟踪)."""
     reason = required(reason, _("请填写不予受理的理由"), "reason")
+    diversion = diverted_to(case, receiving_organ)
+    if diversion and not (lawful_channel or "").strip():
+        lawful_channel = _("向%(organ)s%(phrase)s") % {
+            "organ": receiving_organ.name, "phrase": ROUTE_PHRASES[receiving_organ.route],
+        }
     lawful_channel = required(lawful_channel, _("请告知信访人应当通过的法定途径"), "lawful_channel")
     return perform(
         case, user, at=at,
         summary=_("不予受理，告知通过%(channel)s解决") % {"channel": lawful_channel},
-        note=reason, data={"reason": reason, "lawful_channel": lawful_channel},
+        note=reason, data={"reason": reason, "lawful_channel": lawful_channel, **diversion},
         changes={"closed_at": at or timezone.now()},
     )
 
 
+def diverted_to(case, organ, route=None):
+    """What a diversion (导入) to `organ` records on the step's event: the organ and its route; {} for none.
+    ActionError if the organ is not one `case` may be diverted to, or does not hear `route`."""
+    if organ is None:
+        return {}
+    if not ReceivingOrgan.for_case(case).filter(pk=getattr(organ, "pk", None)).exists():
+        raise ActionError(_("请从列表中选择受理机关"), field="receiving_organ")
+    if route is not None and organ.route != route:
+        raise ActionError(
+            _("%(organ)s不受理%(route)s事项，请重新选择") % {"organ": organ.name, "route": REFERRAL_ROUTES[route]},
+            field="receiving_organ",
+        )
+    return {"route": organ.route, "receiving_organ": organ.name, "receiving_organ_id": organ.pk}
+
+
+def diverted(case):
+    """Guard of 导入跟踪: the matter was diverted to an organ (or, for a dispute, to a lawful route)."""
+    found = case.events.filter(kind__in=("not_accept", "refer")).order_by("-id").values_list("data", flat=True)
+    if any(data.get("route") for data in found):
+        return None
+    return _("本案未导入诉讼、仲裁等法定途径")
+
+
+class DiversionForm(StepForm):
+    result = forms.ChoiceField(label=gettext_lazy("跟踪情况"), choices=list(DIVERSION_RESULTS.items()),
+                               widget=forms.RadioSelect)
+    checked_on = forms.DateField(label=gettext_lazy("跟踪日期"), widget=DateInput, initial=timezone.localdate)
+    note = forms.CharField(label=gettext_lazy("情况说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                           help_text=gettext_lazy("如：立案案号、裁判（决定）结果、未提出的原因"))
+
+
+# A record: no state change, no version; on a matter diverted and done with here.
+@step("track_diversion", form=DiversionForm, versioned=False, public=False, guards=[diverted], moves=[
+    Move(gettext_lazy("导入跟踪"), frozenset({PETITION}), frozenset({S.NOT_ACCEPTED}), None, DESK,
+         style="secondary"),
+    Move(gettext_lazy("导入跟踪"), frozenset({DISPUTE}), frozenset({S.REFERRED, S.CLOSED}), None, DESK,
+         unit_roles=UNIT_WORKERS, style="secondary"),
+])
+def do_track_diversion(user, case, *, result="", checked_on=None, note="", at=None):
+    """导入跟踪: whether the petitioner took the matter to the organ it was diverted to, and what became of it."""
+    if result not in DIVERSION_RESULTS:
+        raise ActionError(_("请选择跟踪情况"), field="result")
+    date_not_future(checked_on, _("跟踪日期"), "checked_on")
+    return perform(
+        case, user, at=at, summary=_("导入跟踪：%(result)s") % {"result": DIVERSION_RESULTS[result]},
+        note=note, data={"result": result, "checked_on": checked_on.isoformat()},
+    )
+
+
+def peer_townships(case):
+    """The other townships on this jiefen a matter can be transferred to in-system (转送 with a 转送函)."""
+    return Unit.objects.filter(kind=Unit.Kind.TOWNSHIP).exclude(pk=case.centre_id).order_by("path")
+
+
 class ForwardForm(StepForm):
-    organ = forms.CharField(label=gettext_lazy("转送机关（单位）"))
+    to_centre = forms.ModelChoiceField(
+        label=gettext_lazy("转送本系统内的乡镇（街道）"), queryset=Unit.objects.none(), required=False,
+        empty_label=gettext_lazy("不是（转送系统外的机关）"),
+        help_text=gettext_lazy("选择后出具转送函，对方乡镇即收到并登记，办结后向本机关反馈"),
+    )
+    organ = forms.CharField(label=gettext_lazy("转送机关（单位）"), required=False,
+                            help_text=gettext_lazy("转送系统外的机关时填写其全称"))
     reason = forms.CharField(label=gettext_lazy("转送说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_centre"].queryset = peer_townships(self.case)
 
 
 @step("forward", form=ForwardForm, moves=[
     Move(gettext_lazy("转送"), frozenset({PETITION}), frozenset({S.REGISTERED, S.ACCEPTED}), S.FORWARDED, LEADERSHIP,
          style="secondary"),
 ])
-def do_forward_case(user, case, *, organ="", reason="", at=None):
-    """转送 to the organ that owns the matter outside this centre."""
+def do_forward_case(user, case, *, organ="", reason="", to_centre=None, at=None):
+    """转送 to the organ that owns the matter outside this centre: another township on jiefen (in-system: a 转送函
+    is issued and the matter registered there, jiefen.cases.actions.handover.transfer; its feedback comes back to
+    this case), or an organ outside it, named."""
+    data = {}
+    if to_centre is not None:
+        if not peer_townships(case).filter(pk=getattr(to_centre, "pk", None)).exists():
+            raise ActionError(_("只能转送本系统内的其他乡镇（街道）"), field="to_centre")
+        sender = organs.handling_organ(case)
+        organ = organs.organ_of(to_centre).name
+        data = {"to_centre": to_centre.pk, "doc_number": transfer_number(sender, timezone.localdate(at))}
     organ = required(organ, _("请填写转送的机关或单位"), "organ")
     return perform(
         case, user, at=at,
-        summary=_("转送%(organ)s") % {"organ": organ}, note=reason, data={"organ": organ},
+        summary=_("转送%(organ)s") % {"organ": organ}, note=reason, data={"organ": organ, **data},
         changes={"closed_at": at or timezone.now()},
     )
+
+
+def transfer_number(sender, day):
+    """The next 转送函 number of organ `sender` this year: 青山镇信访转〔2026〕4号."""
+    prefix = _("%(code)s转〔%(year)s〕") % {"code": sender.doc_code, "year": day.year}
+    taken = Handover.objects.filter(from_unit=sender.unit, doc_number__startswith=prefix).count()
+    return _("%(prefix)s%(n)s号") % {"prefix": prefix, "n": taken + 1}
 
 
 def objection_window_open(case):

@@ -10,8 +10,9 @@ from jiefen.org.authz import LEADERSHIP, UNIT_WORKERS
 
 from .. import deadlines, extensions
 from ..errors import ActionError
-from ..models import FOLLOW_UP_RESULTS, REFERRAL_ROUTES, Case, Status
+from ..models import FOLLOW_UP_RESULTS, REFERRAL_ROUTES, Case, ReceivingOrgan, Status
 from .base import DateInput, StepForm, date_not_future, required
+from .decisions import diverted_to, receiving_organ_field
 from .perform import perform
 from .registry import Move, step
 
@@ -184,22 +185,29 @@ def do_record_mediation_failure(user, case, *, reason="", at=None):
 
 class ReferForm(StepForm):
     route = forms.ChoiceField(label=gettext_lazy("法定途径"), choices=list(REFERRAL_ROUTES.items()))
+    receiving_organ = receiving_organ_field(help_text=gettext_lazy("受理该途径的机关，导入后跟踪办理情况"))
     guidance = forms.CharField(label=gettext_lazy("引导说明"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["receiving_organ"].queryset = ReceivingOrgan.for_case(self.case)
 
 
 @step("refer", form=ReferForm, moves=[
     Move(gettext_lazy("导入诉讼、仲裁等途径"), DISPUTE, frozenset({S.MEDIATION_FAILED}), S.REFERRED, LEADERSHIP,
          unit_roles=UNIT_WORKERS),
 ])
-def do_refer_case(user, case, *, route="", guidance="", at=None):
-    """导入诉讼、仲裁、行政复议等法定途径, with the guidance given to the parties."""
+def do_refer_case(user, case, *, route="", guidance="", receiving_organ=None, at=None):
+    """导入诉讼、仲裁、行政复议等法定途径, with the guidance given to the parties and, where chosen, the organ that
+    hears it (then followed up: 导入跟踪)."""
     if route not in REFERRAL_ROUTES:
         raise ActionError(_("请选择导入的法定途径"), field="route")
+    diversion = diverted_to(case, receiving_organ, route)
     guidance = required(guidance, _("请填写对当事人的引导说明"), "guidance")
-    return perform(
-        case, user, at=at,
-        summary=_("引导通过%(route)s解决") % {"route": REFERRAL_ROUTES[route]}, note=guidance, data={"route": route},
-    )
+    summary = _("引导通过%(route)s解决") % {"route": REFERRAL_ROUTES[route]}
+    if diversion:
+        summary += _("（%(organ)s）") % {"organ": receiving_organ.name}
+    return perform(case, user, at=at, summary=summary, note=guidance, data={"route": route, **diversion})
 
 
 class AgreementFollowUpForm(StepForm):

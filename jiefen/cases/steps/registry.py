@@ -249,7 +249,11 @@ def role_may(user, case, t):
         return _organ_may(user, case, t, scope)
     if authz.in_roles(user, t.roles):
         # Staff posted above the township act on a township's case only through the organ steps above.
-        return not scope.county_wide
+        if scope.county_wide:
+            return False
+        # A matter handled by an organ of its own (a unit with its own seal): its head, not the township's
+        # leadership, is 本机关负责人.
+        return not (t.unit_scope == "organ_head" and _units_for(case, "organ_head"))
     if authz.in_roles(user, t.unit_roles) and user.unit_id:
         if t.unit_scope == "organ_head" and not user.is_unit_head:
             return False

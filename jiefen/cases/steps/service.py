@@ -22,8 +22,9 @@ BOTH = frozenset({Case.Kind.PETITION, Case.Kind.DISPUTE})
 EVERY_STATE = frozenset(Status)
 
 
-# Documents between organs (the 交办单 of an item handed down, jiefen.cases.notices): never served on a citizen.
-BETWEEN_ORGANS = ("handover_slip",)
+# Documents between organs (the 交办单 of an item handed down, the 转送函 of a transfer, jiefen.cases.notices):
+# never served on a citizen.
+BETWEEN_ORGANS = ("handover_slip", "transfer_letter")
 
 
 def _unserved(case):

@@ -16,7 +16,7 @@ from jiefen.org.authz import DESK, LEADERSHIP
 from ..errors import ActionError
 from ..models import Case, Handover, Status
 from .base import DateInput, StepForm, date_not_future, required
-from .perform import perform
+from .perform import perform, write_event
 from .registry import Move, step
 from .service import BETWEEN_ORGANS
 
@@ -51,6 +51,8 @@ def report_due(case):
         return _("已报结，等待%(organ)s审核") % {"organ": handover.from_organ}
     if handover.report == Handover.Report.ACCEPTED:
         return _("%(organ)s已审核通过报结") % {"organ": handover.from_organ}
+    if handover.report == Handover.Report.FED_BACK:
+        return _("已向%(organ)s反馈办理结果") % {"organ": handover.from_organ}
     return None
 
 
@@ -96,12 +98,23 @@ def do_report_back(user, case, *, reported_on=None, result="", at=None):
     if reported_on < timezone.localdate(handover.sent_at):
         raise ActionError(_("报结日期不能早于交办日期"), field="reported_on")
     late = handover.due_on is not None and reported_on > handover.due_on
-    summary = _("向%(organ)s报结（%(number)s）") % {"organ": handover.from_organ, "number": handover.doc_number}
+    peer = handover.from_case_id is not None  # transferred by another township: fed back, nobody reviews it
+    words = {"organ": handover.from_organ, "number": handover.doc_number}
+    summary = _("向%(organ)s反馈办理结果（%(number)s）") % words if peer else _("向%(organ)s报结（%(number)s）") % words
     if late:
         summary += _("，超过办理期限%(day)s") % {"day": handover.due_on}
 
     def mark(case, event):
-        _update(handover, report=Handover.Report.REPORTED, reported_on=reported_on)
+        report = Handover.Report.FED_BACK if peer else Handover.Report.REPORTED
+        _update(handover, report=report, reported_on=reported_on)
+        if peer:
+            # The township that transferred it reads the feedback on its own case.
+            write_event(
+                handover.from_case, "transfer_feedback", user, at=event.at, note=result,
+                summary=_("%(town)s反馈办理结果（%(number)s，案件编号%(case)s）")
+                % {"town": case.centre.name, "number": handover.doc_number, "case": case.number},
+                data={"case": case.number, "result": result, "reported_on": reported_on.isoformat()},
+            )
 
     return perform(
         case, user, at=at, summary=summary, note=result,
