@@ -60,6 +60,26 @@ def test_a_matter_beyond_the_township_is_proposed_for_forwarding(org, rules):
     assert proposal.unit == rules["county_dept"] and proposal.forward
 
 
+def test_an_accusation_goes_to_the_discipline_unit_unless_that_unit_is_accused(org, rules):
+    """检举控告 (信访工作条例 第三十条第一款): a legal-class rule outranks the category rules; the accused side is never
+    proposed, so an accusation against the 纪检 unit itself falls back to the other rules."""
+    land = Category.objects.get(name="土地征收")
+    # Without a rule of its own, an accusation against 东村 of 东村's land is not proposed to 东村.
+    assert propose(org["town"], land, org["village_a"], "accusation", org["village_a"]).rule == rules["land"]
+    discipline = RoutingRule.objects.create(
+        centre=org["town"], legal_class="accusation", unit=org["labour_office"], basis="discipline",
+        note="检举控告由纪检监察室办理",
+    )
+    proposal = propose(org["town"], land, org["village_b"], "accusation", org["village_b"])
+    assert proposal.unit == org["labour_office"] and proposal.rule == discipline
+    assert "纪检监察（检举控告）" in proposal.reason
+    assert propose(org["town"], land, org["village_b"], "claim").rule == rules["land"]
+    against_it = propose(org["town"], land, org["village_b"], "accusation", org["labour_office"])
+    assert against_it.rule == rules["land"]
+    east = propose(org["town"], land, org["village_a"], "accusation", org["labour_office"])
+    assert east.rule == rules["land_east"]
+
+
 def test_no_rule_no_proposal(org):
     assert propose(org["town"], Category.objects.get(name="其他"), None) is None
 

@@ -213,6 +213,11 @@ def build_routing_rules():
             continue
         RoutingRule.objects.create(centre=centre, basis=RoutingRule.Basis.TERRITORIAL, priority=900,
                                    note="未列明的事项由所在村（社区）属地办理")
+        # 检举控告 of a unit's staff: the township's 纪检监察室 (信访工作条例 第三十条第一款), unless it is the accused.
+        discipline = Unit.objects.filter(path__startswith=centre.path, name="纪检监察室").first()
+        if discipline:
+            RoutingRule.objects.create(centre=centre, legal_class="accusation", unit=discipline, priority=10,
+                                       basis=RoutingRule.Basis.DISCIPLINE, note="检举控告由纪检监察室办理")
         for category, department in ROUTING:
             unit = Unit.objects.filter(path__startswith=centre.path, name=department).first()
             category = Category.objects.filter(name=category).first()

@@ -16,22 +16,29 @@ class Proposal:
 
 
 def _specificity(rule):
-    return (rule.category_id is not None) * 2 + (rule.village_id is not None)
+    return bool(rule.legal_class) * 4 + (rule.category_id is not None) * 2 + (rule.village_id is not None)
 
 
-def propose(centre, category, village):
-    """The unit a matter of `category` in `village` belongs to under `centre`'s rules, or None if no rule fits."""
+def propose(centre, category, village, legal_class="", accused_unit=None):
+    """The unit a matter of `category` in `village` (of `legal_class`, naming `accused_unit`) belongs to under
+    `centre`'s rules, or None if no rule fits. A unit on the accused side (the accused unit or one above it) is
+    never proposed: the accused never handles the accusation."""
     if centre is None:
         return None
     rules = RoutingRule.objects.filter(centre=centre, active=True).select_related("unit", "category", "village")
+    accused = set(accused_unit.ancestor_ids) if accused_unit is not None else set()
     candidates = []
     for rule in rules:
+        if rule.legal_class and rule.legal_class != legal_class:
+            continue
         if rule.category_id and (category is None or rule.category_id != category.pk):
             continue
         if rule.village_id and (village is None or rule.village_id != village.pk):
             continue
         unit = rule.unit or village
         if unit is None:  # a territorial fallback for a matter with no village
+            continue
+        if unit.pk in accused:
             continue
         candidates.append((-_specificity(rule), rule.priority, rule.pk, rule, unit))
     if not candidates:
@@ -45,4 +52,4 @@ def propose(centre, category, village):
 
 
 def propose_for_case(case):
-    return propose(case.centre, case.category, case.village)
+    return propose(case.centre, case.category, case.village, case.legal_class, case.accused_unit)
