@@ -11,9 +11,11 @@ The period is May 2026; the clock stands at 2026-06-15 when the figures are read
   F  registered 04-20, closed 05-05, reopened by a review request on 05-25: open again, not closed in May.
   G  registered 05-12 in 东村, moved to 西村 on 05-13 (更正属地).
 
-So in May: received B, C, G = 3; person-times 3 + 2 + 1 + 4 + 1 = 11 in 5 contacts; closed B = 1 (resolved,
-on time, two contacts); open at the start A, E, F = 3; open at the end A, C, E, F, G = 5 (3 + 3 − 1);
-by age at 05-31: under 30 days C, G; 30–60 A, F; 60–90 none; over 90 E.
+So in May: registered B, C, G = 3; accepted B = 1 (F was accepted in April); person-times 3 + 2 + 1 + 4 + 1 = 11
+in 5 contacts; closed B = 1 (resolved, two contacts); open at the start A, E, F = 3; open at the end A, C, E, F,
+G = 5 (3 + 3 − 1); by age at 05-31: under 30 days C, G; 30–60 A, F; 60–90 none; over 90 E.
+Acceptance clocks (15 days) due in May: F (decided on its first day), B (likewise) and G (never decided: it counts
+against) = 2 timely of 3; A's ran out in April and C's runs into June. No handling clock (60 days) falls in May.
 """
 
 import datetime as dt
@@ -126,11 +128,15 @@ def test_each_figure_of_may_is_what_the_cases_say(people, may):
     data = figures(people["leader"])
     f = by_code(data)
     assert f["received"]["value"] == 3
+    assert f["accepted"]["value"] == 1
     assert f["persons"]["value"] == 11
     assert f["contacts"]["value"] == 5
     assert f["closed"]["value"] == 1
+    assert (f["not_accepted"]["value"], f["forwarded"]["value"]) == (0, 0)
     assert (f["resolved"]["value"], f["resolved"]["rate"]) == (1, 100.0)
-    assert (f["on_time"]["value"], f["on_time"]["rate"]) == (1, 100.0)
+    timely = f["timely_acceptance"]
+    assert (timely["value"], timely["due"], timely["overdue"], timely["rate"]) == (2, 3, 1, 66.7)
+    assert (f["on_time"]["value"], f["on_time"]["due"], f["on_time"]["rate"]) == (0, 0, None)
     assert (f["handling_days"]["value"], f["handling_days"]["p90"]) == (17.0, 17)
     assert (f["satisfaction"]["value"], f["satisfaction"]["answers"], f["satisfaction"]["satisfied"]) == (100.0, 1, 1)
     assert (f["single"]["value"], f["single"]["count"]) == (0.0, 0)
@@ -139,7 +145,8 @@ def test_each_figure_of_may_is_what_the_cases_say(people, may):
     assert (stock["open_start"], stock["received"], stock["closed"], stock["open_end"]) == (3, 3, 1, 5)
     assert [b["value"] for b in stock["backlog_by_age"]] == [2, 2, 0, 1]
     assert (
-        data["sentence"] == "2026年5月1日至2026年5月31日，受理信访事项和矛盾纠纷 3 件 11 人次，办结 1 件，化解 1 件。"
+        data["sentence"]
+        == "2026年5月1日至2026年5月31日，登记信访事项和矛盾纠纷 3 件 11 人次，受理 1 件，办结 1 件，化解 1 件。"
     )
 
 
@@ -149,12 +156,17 @@ def test_every_figure_links_to_exactly_the_cases_behind_it(people, may):
     f = by_code(data)
     assert listed(leader, f["received"]["url"]) == ["B", "C", "G"]
     assert listed(leader, f["persons"]["url"]) == ["B", "C", "E", "G"]
-    assert listed(leader, f["closed"]["url"]) == ["B"]
+    assert [(part["label"], listed(leader, part["url"])) for part in f["closed"]["links"]] == [
+        ("已办结", ["B"]), ("已终结", []),
+    ]
+    assert listed(leader, f["not_accepted"]["url"]) == listed(leader, f["forwarded"]["url"]) == []
     assert listed(leader, f["resolved"]["url"]) == ["B"]
-    assert listed(leader, f["on_time"]["url"]) == ["B"]
     assert listed(leader, f["satisfaction"]["url"]) == ["B"]
     assert listed(leader, f["repeat"]["url"]) == ["B"]
-    assert listed(leader, f["single"]["url"]) == []
+    # No case-list filter selects by acceptance date or by a clock's due date: those figures link nowhere.
+    assert [code for code, figure in f.items() if figure["url"] is None] == [
+        "accepted", "closed", "timely_acceptance", "on_time", "handling_days", "single",
+    ]
     stock = data["stock"]
     assert listed(leader, stock["open_start_url"]) == ["A", "E", "F"]
     assert listed(leader, stock["open_end_url"]) == ["A", "C", "E", "F", "G"]

@@ -52,15 +52,22 @@ def test_registering_and_closing_a_case_moves_the_figures_and_matches_a_recount(
     day = DailyFigure.objects.get(day=dt.date(2026, 3, 2), unit_id=org["land_office"].pk)
     assert (day.received, day.repeat, day.contacts, day.persons) == (1, 1, 2, 5)
     assert not DailyFigure.objects.filter(unit_id=0).exclude(received=0, contacts=0, persons=0).exists()
-    closed = DailyFigure.objects.get(day=dt.date(2026, 3, 20))
-    # Accepted on day 18, after the 15-day acceptance clock ran out: closed, but not on time.
-    assert (closed.closed, closed.closed_on_time, closed.resolved, closed.closed_single, closed.handling_days) == (
+    land = org["land_office"].pk
+    closed = DailyFigure.objects.get(day=dt.date(2026, 3, 20), unit_id=land)
+    # Accepted on day 18 and closed the same day: 受理 and 办结 both count on 03-20.
+    assert (closed.accepted, closed.closed, closed.resolved, closed.closed_single, closed.handling_days) == (
         1,
-        0,
+        1,
         1,
         0,
         18,
     )
-    month = MonthFigure.objects.get()
-    assert (month.received, month.closed, month.persons) == (1, 1, 5)
+    # The 15-day acceptance clock ran out on 03-17 and was met late: counted on its due day, not in time.
+    due = DailyFigure.objects.get(day=dt.date(2026, 3, 17), unit_id=land)
+    assert (due.acceptance_decided, due.acceptance_timely) == (1, 0)
+    # The 60-day handling clock (due 05-19) was met by the reply of 03-20: counted on 05-19, on time.
+    handled = DailyFigure.objects.get(day=dt.date(2026, 5, 19), unit_id=land)
+    assert (handled.handling_done, handled.handling_on_time) == (1, 1)
+    march = MonthFigure.objects.get(month=dt.date(2026, 3, 1))
+    assert (march.received, march.accepted, march.closed, march.persons, march.acceptance_decided) == (1, 1, 1, 5, 1)
     assert HandlingDays.objects.get().days == 18

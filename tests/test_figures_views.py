@@ -60,7 +60,7 @@ def test_a_leader_sees_the_figures_of_the_township_with_definitions_and_links(cl
     )
     assert response.status_code == 200
     page = response.content.decode()
-    assert "受理信访事项和矛盾纠纷 2 件 4 人次" in page
+    assert "登记信访事项和矛盾纠纷 2 件 4 人次，受理 1 件" in page
     assert "涵盖渠道：来访、来信、来电、网上、传真、网格排查、上级交办" in page
     assert "期间内登记的信访事项和矛盾纠纷件数" in page  # a definition next to its figure
     assert 'id="fig-by-month" type="application/json"' in page
@@ -72,7 +72,7 @@ def test_an_outsider_sees_only_their_own_township(client, people, cases):
         reverse("figures:dashboard"), {"start": "2026-05-01", "end": "2026-05-31"}
     )
     assert response.status_code == 200
-    assert "受理信访事项和矛盾纠纷 0 件 0 人次" in response.content.decode()
+    assert "登记信访事项和矛盾纠纷 0 件 0 人次" in response.content.decode()
 
 
 def test_handlers_get_403_on_the_figures_page(client, people):
@@ -119,7 +119,7 @@ def test_a_leader_creates_a_meeting_with_its_pack(client, people, cases):
     response = create_meeting(login(client, people["leader"]))
     meeting = AnalysisMeeting.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("figures:meeting", args=[meeting.pk])
-    assert meeting.pack["sentence"].startswith("2026年5月1日至2026年5月31日，受理信访事项和矛盾纠纷 2 件 4 人次")
+    assert meeting.pack["sentence"].startswith("2026年5月1日至2026年5月31日，登记信访事项和矛盾纠纷 2 件 4 人次")
     assert meeting.pack["previous_meeting"] is None
     assert AuditRecord.objects.filter(action="meeting.create", object_ref=meeting.title).count() == 1
     page = client.get(reverse("figures:meeting", args=[meeting.pk])).content.decode()
@@ -220,8 +220,8 @@ def test_the_pack_exports_as_a_pdf_and_a_workbook_that_read_back(client, people,
     pdf = client.get(reverse("figures:meeting_export", args=[meeting.pk, "pdf"]))
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
-    for words in ("2026年5月矛盾纠纷分析研判会", "二、主要指标", "受理（登记）", "东村", "东村征地补偿问题专题研究",
-                  "近12个月受理、办结和存量"):
+    for words in ("2026年5月矛盾纠纷分析研判会", "二、主要指标", "登记", "及时受理率", "东村",
+                  "东村征地补偿问题专题研究", "近12个月受理、办结和存量"):
         assert words in text.replace("\n", ""), words
     book = client.get(reverse("figures:meeting_export", args=[meeting.pk, "xlsx"]))
     assert book.status_code == 200
@@ -229,9 +229,9 @@ def test_the_pack_exports_as_a_pdf_and_a_workbook_that_read_back(client, people,
     sheet = wb["主要指标"]
     assert sheet["A1"].value == "2026年5月矛盾纠纷分析研判会（2026-05-01至2026-05-31）"
     rows = {row[0]: row[1] for row in sheet.iter_rows(min_row=4, values_only=True)}
-    assert rows["受理（登记）"] == 2 and rows["人次"] == 4
+    assert rows["登记"] == 2 and rows["受理"] == 1 and rows["人次"] == 4
     stock = {row[0]: row[1] for row in wb["存量与增量"].iter_rows(min_row=2, values_only=True)}
-    assert stock["新增（受理）"] == 2
+    assert stock["新增（登记）"] == 2 and stock["办结"] == stock["不予受理"] == stock["转送"] == 0
     decisions = list(wb["本次议定事项"].iter_rows(min_row=2, values_only=True))
     assert decisions[0][0] == "东村征地补偿问题专题研究" and decisions[0][3] == "未完成"
     exports = AuditRecord.objects.filter(action="data.export", actor=people["leader"]).order_by("id")

@@ -1,19 +1,25 @@
 """Keeping the daily aggregates exact: what each case contributes, applied as a difference on every change.
 
-contributions(facts) says which counters a case adds to which day, from its current state alone:
+contributions(facts) says which counters a case adds to which day, from its current state alone (what each
+counter means for the page: measures.py):
 
 - on the day it was registered: received (1), repeat (1 if Case.contact_count > 1), and its
   satisfaction answer if any (sat_answers, sat_satisfied for 满意, sat_basic for 基本满意);
+- on its acceptance day (Case.accepted_on): accepted (1);
 - on the day of each contact (the first visit included): contacts (1) and persons (the head count);
-- on the day it finished (closed_at; for a 终结 recorded without one, the day of the re-review decision), if
-  it is finished (办结、终结、不予受理、转送): closed, closed_on_time (no statutory obligation clock finished
-  after its due date), closed_single (exactly one contact), resolved (实际化解), handling_days (days from
-  registration to finishing) and one count in the HandlingDays histogram.
+- on the day it finished (closed_at; for a 终结 recorded without one, the day of the re-review decision):
+  if it is 办结 or 终结 (measures.DONE): closed, final (终结), closed_single (exactly one contact), resolved
+  (实际化解), handling_days (days from registration to finishing) and one count in the HandlingDays histogram;
+  if it is 不予受理 or 转送: not_accepted or forwarded only (they leave the stock but are not 办结);
+- on the due day of each finished acceptance or handling clock (measures.TIMELINESS_CLOCKS): acceptance_decided
+  or handling_done (1), and acceptance_timely or handling_on_time (1) if it finished by its due date. A finished
+  clock never changes again (an extension or a new holiday schedule moves running clocks only), and a running one
+  contributes nothing here: whether it is overdue depends on today's date, so queries read those live.
 
-Open at the end of day D = received up to D − closed up to D. A case reopened by review (复查/复核) is open
-again: it no longer counts as closed on its earlier closing day, and counts as closed on the day it finishes
-again. Figures therefore always describe the cases as they stand now; a meeting pack keeps the figures as they
-were when it was made (AnalysisMeeting.pack).
+Open at the end of day D = received up to D − (closed + not_accepted + forwarded) up to D. A case reopened by
+review (复查/复核) is open again: it no longer counts as closed on its earlier closing day, and counts as closed on
+the day it finishes again. Figures therefore always describe the cases as they stand now; a meeting pack keeps
+the figures as they were when it was made (AnalysisMeeting.pack).
 
 track(case) wraps every change (steps.perform.perform, actions.intake.do_register_case, through the core's
 case_change_hooks): it reads the case's contributions before and after, in the same transaction, and adds the
@@ -25,19 +31,26 @@ import contextlib
 from collections import Counter, defaultdict
 
 from django.db import connection, transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from jiefen.cases.models import Case, Contact, Deadline, Event, StatusGroup
+from jiefen.cases.models import Case, Contact, Deadline, Event, Status
 
+from . import measures
 from .models import COUNTERS, DailyFigure, HandlingDays, HandlingMonth, MonthFigure
 
 SATISFIED, BASIC = "满意", "基本满意"
 CASE_FIELDS = (
     "id", "centre_id", "village_id", "responsible_unit_id", "category_id", "channel", "kind", "status",
-    "received_at", "closed_at", "resolved", "satisfaction", "contact_count",
+    "received_at", "accepted_on", "closed_at", "resolved", "satisfaction", "contact_count",
 )
+# What a finished timeliness clock adds on its due day: (counter, counter if it finished by then).
+CLOCK_COUNTERS = {
+    measures.ACCEPTANCE_CLOCK: ("acceptance_decided", "acceptance_timely"),
+    measures.HANDLING_CLOCK: ("handling_done", "handling_on_time"),
+}
+LEFT_COUNTER = {Status.NOT_ACCEPTED: "not_accepted", Status.FORWARDED: "forwarded"}
 
 
 def local_day(value):
@@ -48,10 +61,11 @@ def month_of(day):
     return day.replace(day=1)
 
 
-def contributions(case, contacts, late, final_at=None):
+def contributions(case, contacts, clocks, final_at=None):
     """Counter {(dims, day, counter): n} of one case. `case` is a dict of CASE_FIELDS, `contacts` a list of
-    (occurred_at, head_count), `late` whether an obligation clock finished after its due date, `final_at` when
-    a 终结 without closed_at was decided. dims = (centre, village, unit, category, channel, kind), 0 for none."""
+    (occurred_at, head_count), `clocks` a list of (rule code, due_on, finished_on) of its finished timeliness
+    clocks, `final_at` when a 终结 without closed_at was decided. dims = (centre, village, unit, category, channel,
+    kind), 0 for none."""
     dims = (
         case["centre_id"], case["village_id"] or 0, case["responsible_unit_id"] or 0, case["category_id"],
         case["channel"], case["kind"],
@@ -68,24 +82,33 @@ def contributions(case, contacts, late, final_at=None):
             out[dims, received, "sat_satisfied"] += 1
         elif answer == BASIC:
             out[dims, received, "sat_basic"] += 1
+    if case["accepted_on"] is not None:
+        out[dims, case["accepted_on"], "accepted"] += 1
     for occurred_at, head_count in contacts:
         day = local_day(occurred_at)
         out[dims, day, "contacts"] += 1
         out[dims, day, "persons"] += head_count
     finished = finished_day(case, final_at)
-    if finished is not None:
+    if finished is not None and case["status"] in measures.DONE:
         days = (finished - received).days
         out[dims, finished, "closed"] += 1
-        out[dims, finished, "closed_on_time"] += 0 if late else 1
+        out[dims, finished, "final"] += 1 if case["status"] == Status.FINAL else 0
         out[dims, finished, "closed_single"] += 1 if case["contact_count"] == 1 else 0
         out[dims, finished, "resolved"] += 1 if case["resolved"] else 0
         out[dims, finished, "handling_days"] += days
         out[dims, finished, ("days", days)] += 1
+    elif finished is not None:
+        out[dims, finished, LEFT_COUNTER[case["status"]]] += 1
+    for code, due_on, finished_on in clocks:
+        counted, in_time = CLOCK_COUNTERS[code]
+        out[dims, due_on, counted] += 1
+        out[dims, due_on, in_time] += 1 if finished_on <= due_on else 0
     return +out  # drop zero counts
 
 
 def finished_day(case, final_at=None):
-    if case["status"] not in StatusGroup.COUNTED_AS_DONE:
+    """The local day `case` left the stock (办结, 终结, 不予受理 or 转送), None while it is open."""
+    if case["status"] not in measures.LEFT_STOCK:
         return None
     if case["closed_at"] is not None:
         return local_day(case["closed_at"])
@@ -95,30 +118,33 @@ def finished_day(case, final_at=None):
 # ---- Reading the facts of many cases at once (the incremental path reads one, the recount thousands). ----
 
 def facts(cases_q):
-    """[(case dict, contacts, late, final_at)] for the cases matching the Q `cases_q`, in four queries."""
+    """[(case dict, contacts, clocks, final_at)] for the cases matching the Q `cases_q`, in four queries."""
     cases = list(Case.objects.filter(cases_q).values(*CASE_FIELDS))
     if not cases:
         return []
     ids = [c["id"] for c in cases]
-    contacts = defaultdict(list)
-    late, final_at = set(), {}
+    contacts, clocks = defaultdict(list), defaultdict(list)
+    final_at = {}
     for chunk in _chunks(ids, 900):
         for case_id, occurred_at, heads in Contact.objects.filter(case_id__in=chunk).values_list(
             "case_id", "occurred_at", "head_count"
         ):
             contacts[case_id].append((occurred_at, heads))
-        late.update(late_case_ids(Deadline.objects.filter(case_id__in=chunk)))
+        for case_id, *clock in finished_clocks(Deadline.objects.filter(case_id__in=chunk)).values_list(
+            "case_id", "rule__code", "due_on", "finished_on"
+        ):
+            clocks[case_id].append(tuple(clock))
         finals = Event.objects.filter(case_id__in=chunk, kind="decide_rereview").values_list("case_id", "at")
         for case_id, at in finals:
             final_at[case_id] = max(at, final_at.get(case_id, at))
-    return [(c, contacts[c["id"]], c["id"] in late, final_at.get(c["id"])) for c in cases]
+    return [(c, contacts[c["id"]], clocks[c["id"]], final_at.get(c["id"])) for c in cases]
 
 
-def late_case_ids(deadlines):
-    """Cases among `deadlines` with a statutory obligation clock finished after its due date."""
+def finished_clocks(deadlines):
+    """The finished timeliness clocks among `deadlines` (an exempt acceptance clock has no due date)."""
     return deadlines.filter(
-        rule__is_obligation=True, due_on__isnull=False, finished_on__gt=F("due_on")
-    ).values_list("case_id", flat=True).distinct()
+        rule__code__in=measures.TIMELINESS_CLOCKS, due_on__isnull=False, finished_on__isnull=False
+    )
 
 
 def _chunks(seq, n):
@@ -231,13 +257,16 @@ def recount_centre(centre_id, batch=20000):
 
 
 DIMS = ("centre_id", "village_id", "responsible_unit_id", "category_id", "channel", "kind")
+# 终结 recorded without closed_at (the re-review decision does not set it): the recounts in the database leave
+# these few to the Python path, which finds their day from the decision's event.
+LEGACY = Q(status__in=measures.LEFT_STOCK, closed_at__isnull=True)
 
 
 def recount_centre_sql(centre_id):
-    """The same as recount_centre, grouped by the database (a rebuild at city scale): three GROUP BY queries
+    """The same as recount_centre, grouped by the database (a rebuild at city scale): five GROUP BY queries
     per township, and the Python path only for 终结 cases recorded without closed_at."""
     cases = Case.objects.filter(centre_id=centre_id)
-    legacy = Q(status__in=StatusGroup.COUNTED_AS_DONE, closed_at__isnull=True)
+    legacy = LEGACY
     normal = cases.exclude(legacy)
     contribs = Counter()
 
@@ -274,23 +303,38 @@ def recount_centre_sql(centre_id):
     for row in contacts.iterator(chunk_size=10000):
         contribs[dims(row, "case__"), row["day"], "contacts"] += row["n"]
         contribs[dims(row, "case__"), row["day"], "persons"] += row["heads"]
-    late = Exists(Deadline.objects.filter(
-        case_id=OuterRef("pk"), rule__is_obligation=True, due_on__isnull=False, finished_on__gt=F("due_on")
-    ))
-    finished = normal.filter(status__in=StatusGroup.COUNTED_AS_DONE).annotate(
-        fday=TruncDate("closed_at"), rday=TruncDate("received_at"), is_late=late
-    ).values(*DIMS, "fday", "rday", "is_late").annotate(
+    accepted = (
+        normal.filter(accepted_on__isnull=False).values(*DIMS, "accepted_on").annotate(n=Count("id")).order_by()
+    )
+    for row in accepted.iterator(chunk_size=10000):
+        contribs[dims(row), row["accepted_on"], "accepted"] += row["n"]
+    finished = normal.filter(status__in=measures.LEFT_STOCK).annotate(
+        fday=TruncDate("closed_at"), rday=TruncDate("received_at")
+    ).values(*DIMS, "status", "fday", "rday").annotate(
         n=Count("id"), single=Count("id", filter=Q(contact_count=1)), resolved_n=Count("id", filter=Q(resolved=True))
     ).order_by()
     for row in finished.iterator(chunk_size=10000):
         d, day, n = dims(row), row["fday"], row["n"]
+        if row["status"] not in measures.DONE:
+            contribs[d, day, LEFT_COUNTER[row["status"]]] += n
+            continue
         days = (day - row["rday"]).days
         contribs[d, day, "closed"] += n
-        contribs[d, day, "closed_on_time"] += 0 if row["is_late"] else n
+        contribs[d, day, "final"] += n if row["status"] == Status.FINAL else 0
         contribs[d, day, "closed_single"] += row["single"]
         contribs[d, day, "resolved"] += row["resolved_n"]
         contribs[d, day, "handling_days"] += days * n
         contribs[d, day, ("days", days)] += n
+    clocks = (
+        finished_clocks(Deadline.objects.filter(case__in=normal))
+        .values(*prefixed, "rule__code", "due_on")
+        .annotate(n=Count("id"), in_time=Count("id", filter=Q(finished_on__lte=F("due_on"))))
+        .order_by()
+    )
+    for row in clocks.iterator(chunk_size=10000):
+        counted, in_time = CLOCK_COUNTERS[row["rule__code"]]
+        contribs[dims(row, "case__"), row["due_on"], counted] += row["n"]
+        contribs[dims(row, "case__"), row["due_on"], in_time] += row["in_time"]
     for fact in facts(Q(centre_id=centre_id) & legacy):
         contribs.update(contributions(*fact))
     total = project(+contribs)

@@ -12,36 +12,53 @@ from django.utils.translation import gettext_lazy as _
 
 from jiefen.org.models import Unit
 
-# Additive counters, each defined once in counting.CounterDefinitions and shown with a definition on the page.
+# Additive counters, each defined once in measures.DEFINITIONS and shown with its definition on the page.
 COUNTERS = (
-    "received",  # cases registered that day (件)
-    "repeat",  # of those, cases with more than one contact so far (重复访)
+    "received",  # cases registered that day (登记, 件)
+    "accepted",  # cases accepted that day (受理, Case.accepted_on)
+    "repeat",  # of those registered, cases with more than one contact so far (重复访)
     "contacts",  # visits, letters and calls that day, on any case (件次)
     "persons",  # their head counts (人次)
-    "closed",  # cases finished that day (办结、终结、不予受理、转送: they leave the backlog)
-    "closed_on_time",  # of those, with every statutory obligation clock met by its due date
-    "closed_single",  # of those, settled with a single contact (最多访一次)
-    "resolved",  # of those, recorded as really resolved (实际化解)
-    "handling_days",  # of those, the sum of days from registration to finishing (for the average)
+    "closed",  # cases finished that day as 办结 or 终结 (measures.DONE; not 不予受理, not 转送)
+    "final",  # of those, 终结
+    "not_accepted",  # cases not accepted that day (不予受理): out of the stock, not 办结
+    "forwarded",  # cases forwarded that day (转送): out of the stock, not 办结
+    "closed_single",  # of the closed, settled with a single contact (最多访一次)
+    "resolved",  # of the closed, recorded as really resolved (实际化解)
+    "handling_days",  # of the closed, the sum of days from registration to finishing (for the average)
     "sat_answers",  # cases registered that day with a follow-up answer on satisfaction
     "sat_satisfied",  # of those, 满意
     "sat_basic",  # of those, 基本满意
+    # On the due day of each finished acceptance clock (受理告知期限): one, and one more if it finished by then.
+    # Clocks still running are read live (queries.overdue_clocks): their count changes with the date alone.
+    "acceptance_decided",
+    "acceptance_timely",
+    # The same for each finished handling clock (办理期限).
+    "handling_done",
+    "handling_on_time",
 )
 
 
 class FigureCounters(models.Model):
     received = models.IntegerField(default=0)
+    accepted = models.IntegerField(default=0)
     repeat = models.IntegerField(default=0)
     contacts = models.IntegerField(default=0)
     persons = models.IntegerField(default=0)
     closed = models.IntegerField(default=0)
-    closed_on_time = models.IntegerField(default=0)
+    final = models.IntegerField(default=0)
+    not_accepted = models.IntegerField(default=0)
+    forwarded = models.IntegerField(default=0)
     closed_single = models.IntegerField(default=0)
     resolved = models.IntegerField(default=0)
     handling_days = models.IntegerField(default=0)
     sat_answers = models.IntegerField(default=0)
     sat_satisfied = models.IntegerField(default=0)
     sat_basic = models.IntegerField(default=0)
+    acceptance_decided = models.IntegerField(default=0)
+    acceptance_timely = models.IntegerField(default=0)
+    handling_done = models.IntegerField(default=0)
+    handling_on_time = models.IntegerField(default=0)
 
     class Meta:
         abstract = True
@@ -97,7 +114,8 @@ class MonthFigure(FigureCounters):
 
 
 class HandlingDays(models.Model):
-    """How many cases finished on a day took exactly `days` days: the histogram of the 90th percentile, read
+    """How many cases closed (办结, measures.DONE) on a day took exactly `days` days: the histogram of the 90th
+    percentile, read
     for the partial months at the ends of a period (whole months read HandlingMonth)."""
 
     day = models.DateField()

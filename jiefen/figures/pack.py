@@ -30,7 +30,10 @@ SECTIONS = [
     ("hard_cases", gettext_lazy("六、疑难积案（1211）")),
     ("key_people", gettext_lazy("七、重点人群走访")),
 ]
-COMPARED = ["received", "persons", "closed", "resolved", "on_time", "handling_days", "satisfaction", "single", "repeat"]
+COMPARED = [
+    "received", "accepted", "persons", "closed", "not_accepted", "forwarded", "resolved", "timely_acceptance",
+    "on_time", "handling_days", "satisfaction", "single", "repeat",
+]
 HOT_SPOTS = 5
 LIST_LIMIT = 30
 
@@ -47,10 +50,11 @@ def assemble(centre, start, end, *, previous=None, today=None):
     for f in now["figures"]:
         if f["code"] not in COMPARED:
             continue
-        value, old = f["value"], earlier[f["code"]]["value"]
-        change = round(value - old, 1) if value is not None and old is not None else None
-        comparison.append({"code": f["code"], "label": f["label"], "unit": f["unit"], "now": value, "before": old,
-                           "change": change})
+        comparison.append(_compared(f["code"], f["label"], f["unit"], f["value"], earlier[f["code"]]["value"]))
+        if f["rate_label"]:  # 化解率, 及时受理率, 按期办结率: as the page computes them (measures)
+            comparison.append(
+                _compared(f"{f['code']}_rate", f["rate_label"], "%", f["rate"], earlier[f["code"]]["rate"])
+            )
     places = sorted(now["by_place"]["rows"], key=lambda r: (-r["received"], -r["overdue"], r["name"]))
     return {
         "generated_at": timezone.localtime().strftime("%Y-%m-%d %H:%M"),
@@ -72,6 +76,11 @@ def assemble(centre, start, end, *, previous=None, today=None):
         "hard_cases": now["hard_cases"],
         "grid": now["grid"],
     }
+
+
+def _compared(code, label, unit, value, old):
+    change = round(value - old, 1) if value is not None and old is not None else None
+    return {"code": code, "label": label, "unit": unit, "now": value, "before": old, "change": change}
 
 
 def _deadline_list(centre, today):
@@ -147,7 +156,9 @@ def charts(data):
     months = data["by_month"]
     trend = bar_chart_svg(
         [m["month"][2:] for m in months],
-        [(_("受理"), "#2563eb", [m["received"] for m in months]), (_("办结"), "#16a34a", [m["closed"] for m in months]),
+        # 受理 is by acceptance date (a pack made before it was counted apart has registrations only).
+        [(_("受理"), "#2563eb", [m.get("accepted", m["received"]) for m in months]),
+         (_("办结"), "#16a34a", [m["closed"] for m in months]),
          (_("月末存量"), "#f59e0b", [m["open_end"] for m in months])],
         title=_("近12个月受理、办结和存量"),
     )
@@ -155,10 +166,10 @@ def charts(data):
     by_place = bar_chart_svg(
         [p["name"][:4] for p in places],
         [
-            (_("受理"), "#2563eb", [p["received"] for p in places]),
+            (_("登记"), "#2563eb", [p["received"] for p in places]),
             (_("超期"), "#dc2626", [p["overdue"] for p in places]),
         ],
-        title=_("各村（社区）受理和超期"),
+        title=_("各村（社区）登记和超期"),
     )
     return {"trend": trend, "by_place": by_place}
 
@@ -208,29 +219,38 @@ def render_xlsx(meeting):
     ws["A2"] = data["sentence"]
     stock = data["stock"]
     sheet(_("存量与增量"), [_("项目"), _("件数")], [
-        (_("期初存量"), stock["open_start"]), (_("新增（受理）"), stock["received"]), (_("办结"), stock["closed"]),
+        (_("期初存量"), stock["open_start"]), (_("新增（登记）"), stock["received"]), (_("办结"), stock["closed"]),
+        (_("不予受理"), stock.get("not_accepted")), (_("转送"), stock.get("forwarded")),
         (_("期末存量"), stock["open_end"]),
     ] + [(_("存量：%(age)s") % {"age": b["label"]}, b["value"]) for b in stock["backlog_by_age"]])
     sheet(_("与上期对比"), [_("指标"), _("本期"), _("上期"), _("增减"), _("单位")],
           [(c["label"], c["now"], c["before"], c["change"], c["unit"]) for c in data["comparison"]])
     sheet(
         _("按月"),
-        [_("月份"), _("受理"), _("人次"), _("办结"), _("化解"), _("月末存量")],
+        [_("月份"), _("登记"), _("受理"), _("人次"), _("办结"), _("不予受理"), _("转送"), _("化解"), _("月末存量")],
         [
-            (m["month"], m["received"], m["persons"], m["closed"], m["resolved"], m["open_end"])
+            (m["month"], m["received"], m.get("accepted"), m["persons"], m["closed"], m.get("not_accepted"),
+             m.get("forwarded"), m["resolved"], m["open_end"])
             for m in data["by_month"]
         ],
     )
     sheet(
         _("按村（社区）"),
-        [_("村（社区）"), _("受理"), _("人次"), _("办结"), _("化解"), _("未办结"), _("超期"), _("临期")],
+        [_("村（社区）"), _("登记"), _("受理"), _("人次"), _("办结"), _("不予受理"), _("转送"), _("化解"), _("化解率"),
+         _("及时受理率"), _("按期办结率"), _("未办结"), _("超期"), _("临期")],
         [
             (
                 p["name"],
                 p["received"],
+                p.get("accepted"),
                 p["persons"],
                 p["closed"],
+                p.get("not_accepted"),
+                p.get("forwarded"),
                 p["resolved"],
+                p["resolution_rate"],
+                p.get("timely_acceptance_rate"),
+                p["on_time_rate"],
                 p["open_now"],
                 p["overdue"],
                 p["due_soon"],
@@ -238,7 +258,7 @@ def render_xlsx(meeting):
             for p in data["by_place"]
         ],
     )
-    sheet(_("高发类别"), [_("类别"), _("受理"), _("办结"), _("化解")],
+    sheet(_("高发类别"), [_("类别"), _("登记"), _("办结"), _("化解")],
           [(c["name"], c["received"], c["closed"], c["resolved"]) for c in data["hot_categories"]])
     sheet(_("超期临期案件"), [_("案件编号"), _("期限"), _("超期"), _("村（社区）"), _("诉求")],
           [(r["number"], r["next_due_on"], _("超期") if r["overdue"] else _("临期"), r["village__name"], r["request"])

@@ -5,7 +5,10 @@ Flows (received, closed, …) come from the aggregate tables (counting): whole m
 partial months at either end of a period and anything filtered by village or unit from DailyFigure (indexes
 figure_daily_key (centre, day, …), figure_daily_village_day, figure_daily_unit_day, figure_month_key).
 Stocks are flows read backwards from today's open cases: open at the end of day D = open now − received after
-D + closed after D, so no query sums ten years of history. The backlog by age counts the open cases registered
+D + (closed + not accepted + forwarded) after D, so no query sums ten years of history. The timeliness rates add
+to the finished clocks of the tables the clocks still running past their due date, read live (overdue_clocks):
+whether a running clock is overdue changes with the date, with no change to its case. What each figure counts,
+and each rate's formula, is measures.py's. The backlog by age counts the open cases registered
 in the 90 days before D on the case table (index case_received / case_centre_received, a bounded range); the
 older part is the rest of the open stock.
 """
@@ -23,14 +26,15 @@ from django.utils.translation import gettext as _
 
 from jiefen.cases import filters as case_filters
 from jiefen.cases.access import centre_cases
-from jiefen.cases.models import Category, Channel, StatusGroup
+from jiefen.cases.models import Category, Channel, Deadline, Status, StatusGroup
 from jiefen.grid.models import DisputeRecord, HouseholdVisit, KeyPerson
 from jiefen.leadership.models import HardCase
 from jiefen.leadership.rules import assess
 from jiefen.org import authz
 from jiefen.org.models import Unit
 
-from . import drill
+from . import drill, measures
+from .measures import DEFINITIONS, rate
 from .models import COUNTERS, DailyFigure, HandlingDays, HandlingMonth, MonthFigure
 
 DAY = dt.timedelta(days=1)
@@ -210,7 +214,8 @@ def rollup(counts, index=None):
 
 
 def handling_p90(scope, start, end):
-    """The 90th percentile (nearest rank) of days from registration to finishing, of cases finished start..end."""
+    """The 90th percentile (nearest rank) of days from registration to finishing, of cases closed (办结, measures.DONE)
+    start..end."""
     hist = Counter()
     if scope.fine or scope.category or scope.channel:
         # Histograms are kept per township only; a filtered percentile reads its (few) cases.
@@ -255,7 +260,9 @@ def percentile(hist, p):
 
 def _finished_cases(scope, start, end):
     finished = []
-    rows = scope.cases().filter(case_filters.closed_q(start, end)).values_list("id", "received_at", "closed_at")
+    rows = scope.cases().filter(case_filters.closed_q(start, end), status__in=measures.DONE).values_list(
+        "id", "received_at", "closed_at"
+    )
     rows = list(rows)
     finals = drill.final_days([r[0] for r in rows if r[2] is None])
     for case_id, received_at, closed_at in rows:
@@ -272,13 +279,13 @@ def open_now(scope):
 
 
 def open_at(scope, day, now_open=None, today=None):
-    """Cases open at the end of `day`: open now, minus those received since, plus those finished since."""
+    """Cases open at the end of `day`: open now, minus those received since, plus those that left the stock since."""
     today = today or timezone.localdate()
     now_open = open_now(scope) if now_open is None else now_open
     if day >= today:
         return now_open
     since = flows(scope, day + DAY, today)[None]
-    return now_open - since["received"] + since["closed"]
+    return now_open - since["received"] + measures.left_stock(since)
 
 
 def backlog_by_age(scope, day, open_total):
@@ -312,32 +319,27 @@ def backlog_by_age(scope, day, open_total):
 
 # ---- The figures. ----
 
-def rate(part, whole):
-    return round(part * 100 / whole, 1) if whole else None
-
-
-DEFINITIONS = {
-    "received": _("期间内登记的信访事项和矛盾纠纷件数（一案一码，同一事项再次来访不另计件）"),
-    "persons": _("期间内每次来访、来信、来电的人数之和（含老案件的再次来访）"),
-    "contacts": _("期间内来访、来信、来电的次数"),
-    "closed": _("期间内办结、终结、不予受理或转送的件数（出存量的件数）；经复查、复核重新启动的，按最后一次办结日计"),
-    "on_time": _(
-        "办结件中，每个法定期限（受理告知、办理、复查、复核期限）都在截止日前完成的件数；调解期限为指导性期限，不计"
-    ),
-    "resolved": _("办结件中，办结时确认问题实际化解的件数；与是否办结、是否满意分开统计"),
-    "handling_days": _("办结件从登记到办结的自然日数：平均值和90%分位（90%的事项在该天数内办结）"),
-    "satisfaction": _("期间内登记、已有回访或网上评价的事项中，评价为满意或基本满意的比例"),
-    "single": _("最多访一次：办结件中只来访（来电、来信）过一次的比例"),
-    "repeat": _("期间内登记的事项中，已再次来访（来电、来信）的比例"),
-    "open_start": _("期初存量：期间开始前一日终了时尚未办结的件数"),
-    "open_end": _("期末存量：期间最后一日（或今天）终了时尚未办结的件数"),
-    "overdue": _("当前已超过法定期限仍未完成的件数（实时）"),
-    "visits": _("期间内网格员等入户走访的户次；排查纠纷为期间内录入矛盾纠纷台账的件数"),
-    "hard_cases": _(
-        "当前未办结的疑难积案（1211）件数，及“一个专班、两名包案领导、一套稳控措施、一套完整资料”已全部落实的件数"
-    ),
-    "key_people": _("在管重点人员人数，及已超过走访周期未走访的人数"),
-}
+def overdue_clocks(scope, start, end, today, field=None):
+    """{value of the case's `field` (None without): Counter(acceptance_overdue, handling_overdue)}: the acceptance
+    and handling clocks of the cases in scope still running past a due date in start..end (due before today; the
+    due day itself is still in time). One grouped count on the deadline_state_due index (state, due_on): running
+    clocks belong to open cases only, a bounded set."""
+    out = defaultdict(Counter)
+    last = min(end, today - DAY)
+    if start > last:
+        return out
+    rows = Deadline.objects.filter(
+        scope.case_q("case__"), state=Deadline.State.RUNNING, rule__code__in=measures.TIMELINESS_CLOCKS,
+        due_on__gte=start, due_on__lte=last,
+    )
+    counts = {
+        "acceptance_overdue": Count("id", filter=Q(rule__code=measures.ACCEPTANCE_CLOCK)),
+        "handling_overdue": Count("id", filter=Q(rule__code=measures.HANDLING_CLOCK)),
+    }
+    found = rows.values(f"case__{field}").annotate(**counts).order_by() if field else [rows.aggregate(**counts)]
+    for row in found:
+        out[row[f"case__{field}"] if field else None].update({k: row[k] or 0 for k in counts})
+    return out
 
 
 def figures_for(user, start, end, *, village=None, unit=None, category=None, channel=None):
@@ -357,48 +359,83 @@ def compute(scope, start, end, *, today=None):
     as_of = min(end, today)
     level = "village" if len(scope.centres) == 1 else "centre"
     counts = cube(scope, start, end, (level, "category", "channel"))
-    total = rollup(counts)[None]
+    per_place = rollup(counts, 0)
+    for key, overdue in overdue_clocks(scope, start, end, today, COLUMNS[level]).items():
+        per_place[key or 0].update(overdue)
+    t = Counter()
+    for place_counts in per_place.values():
+        t.update(place_counts)
     now = now_by_place(scope, COLUMNS[level], today)
     now_open = sum(n_open for n_open, _overdue, _soon in now.values())
     open_end = open_at(scope, as_of, now_open, today)
-    # Stock and flow: open at the start = open at the end − received in the period + closed in it.
-    open_start = open_end - total["received"] + total["closed"]
+    # Stock and flow: open at the start = open at the end − received in the period + what left the stock in it.
+    left = measures.left_stock(t)
+    open_start = open_end - t["received"] + left
     base = scope.params()
     url = lambda **params: drill.case_list_url({**base, **params})
     received_q = {"date_from": start, "date_to": end}
     closed_q = {"closed_from": start, "closed_to": end}
-    t = total
     figures = [
-        _figure("received", _("受理（登记）"), t["received"], _("件"), url(**received_q)),
+        _figure("received", _("登记"), t["received"], _("件"), url(**received_q)),
+        # No case-list filter selects by acceptance date: the figure has no list behind it.
+        _figure("accepted", _("受理"), t["accepted"], _("件"), None),
         _figure("persons", _("人次"), t["persons"], _("人次"), url(contacted_from=start, contacted_to=end)),
         _figure(
             "contacts", _("来访（电、信）次数"), t["contacts"], _("次"), url(contacted_from=start, contacted_to=end)
         ),
-        _figure("closed", _("办结"), t["closed"], _("件"), url(**closed_q)),
+        # 办结 is two states (measures.DONE); the case list filters one state at a time: one list for each.
+        _figure("closed", _("办结"), t["closed"], _("件"), None, links=[
+            _link(_("已办结"), t["closed"] - t["final"], url(**closed_q, status=Status.CLOSED.value)),
+            _link(_("已终结"), t["final"], url(**closed_q, status=Status.FINAL.value)),
+        ]),
+        _figure(
+            "not_accepted", _("不予受理"), t["not_accepted"], _("件"), url(**closed_q, status=Status.NOT_ACCEPTED.value)
+        ),
+        _figure("forwarded", _("转送"), t["forwarded"], _("件"), url(**closed_q, status=Status.FORWARDED.value)),
         _figure(
             "resolved",
             _("实际化解"),
             t["resolved"],
             _("件"),
             url(**closed_q, outcome="resolved"),
-            rate=rate(t["resolved"], t["closed"]),
+            rate=measures.resolution_rate(t),
             rate_label=_("化解率"),
+        ),
+        # The timeliness rates count clocks by due date, which no case-list filter selects: no list behind them.
+        _figure(
+            "timely_acceptance",
+            _("及时受理"),
+            t["acceptance_timely"],
+            _("件"),
+            None,
+            rate=measures.timely_acceptance_rate(t),
+            rate_label=_("及时受理率"),
+            extra={
+                "due": measures.acceptance_due(t), "overdue": t["acceptance_overdue"],
+                "note": _("期限届满 %(due)s 件，其中届满仍未决定 %(overdue)s 件")
+                % {"due": measures.acceptance_due(t), "overdue": t["acceptance_overdue"]},
+            },
         ),
         _figure(
             "on_time",
             _("按期办结"),
-            t["closed_on_time"],
+            t["handling_on_time"],
             _("件"),
-            url(**closed_q, outcome="on_time"),
-            rate=rate(t["closed_on_time"], t["closed"]),
+            None,
+            rate=measures.on_time_rate(t),
             rate_label=_("按期办结率"),
+            extra={
+                "due": measures.handling_due(t), "overdue": t["handling_overdue"],
+                "note": _("期限届满 %(due)s 件，其中届满仍未办结 %(overdue)s 件")
+                % {"due": measures.handling_due(t), "overdue": t["handling_overdue"]},
+            },
         ),
         _figure(
             "handling_days",
             _("平均办理天数"),
             round(t["handling_days"] / t["closed"], 1) if t["closed"] else None,
             _("天"),
-            url(**closed_q),
+            None,
             extra={"p90": handling_p90(scope, start, end)},
         ),
         _figure(
@@ -419,7 +456,7 @@ def compute(scope, start, end, *, today=None):
             _("最多访一次"),
             rate(t["closed_single"], t["closed"]),
             "%",
-            url(**closed_q, outcome="single"),
+            None,
             extra={"count": t["closed_single"]},
         ),
         _figure(
@@ -437,12 +474,13 @@ def compute(scope, start, end, *, today=None):
         for code, label, count, lo, hi in backlog_by_age(scope, as_of, open_end)
     ]
     stock = {
-        "open_start": open_start, "received": t["received"], "closed": t["closed"], "open_end": open_end,
+        "open_start": open_start, "received": t["received"], "left": left, "closed": t["closed"],
+        "not_accepted": t["not_accepted"], "forwarded": t["forwarded"], "open_end": open_end,
         "as_of": as_of.isoformat(),
         "open_start_url": url(open_on=start - DAY), "open_end_url": url(open_on=as_of),
-        "received_url": url(**received_q), "closed_url": url(**closed_q),
+        "received_url": url(**received_q), "left_url": url(**closed_q),
         "backlog_by_age": backlog,
-        "definitions": {"open_start": str(DEFINITIONS["open_start"]), "open_end": str(DEFINITIONS["open_end"])},
+        "definitions": {k: str(DEFINITIONS[k]) for k in ("open_start", "open_end", "left_stock")},
     }
     channels = _channels(scope)
     return {
@@ -453,7 +491,7 @@ def compute(scope, start, end, *, today=None):
         "figures": figures,
         "stock": stock,
         "by_month": by_month(scope, start, end, open_end, as_of, today),
-        "by_place": by_place(scope, start, end, rollup(counts, 0), now),
+        "by_place": by_place(scope, start, end, per_place, now),
         "by_category": by_category(scope, start, end, rollup(counts, 1)),
         "by_channel": by_channel(scope, start, end, rollup(counts, 2)),
         "grid": grid_figures(scope, start, end, today),
@@ -461,27 +499,41 @@ def compute(scope, start, end, *, today=None):
     }
 
 
-def _figure(code, label, value, unit, url, *, rate=None, rate_label="", extra=None):
+def _figure(code, label, value, unit, url, *, rate=None, rate_label="", extra=None, links=None):
+    """One figure: `url` is the case list of exactly its cases, None where the case list cannot select them;
+    `links` are lists of parts of it, each exact."""
     return {
         "code": code, "label": str(label), "value": value, "unit": str(unit), "url": url,
-        "rate": rate, "rate_label": str(rate_label), "definition": str(DEFINITIONS[code]), **(extra or {}),
+        "rate": rate, "rate_label": str(rate_label), "definition": str(DEFINITIONS[code]), "links": links or [],
+        **(extra or {}),
     }
 
 
+def _link(label, value, url):
+    return {"label": str(label), "value": value, "url": url}
+
+
 def sentence(scope, start, end, t):
-    """The report's sentence, e.g. "接待来访 86 件 156 人次，化解 84 件", for any period."""
-    what = _("接待来访") if scope.channel == Channel.VISIT else _("受理信访事项和矛盾纠纷")
-    return _(
-        "%(start)s至%(end)s，%(what)s %(cases)s 件 %(persons)s 人次，办结 %(closed)s 件，化解 %(resolved)s 件。"
+    """The report's sentence, e.g. "接待来访 86 件 156 人次，受理 80 件，办结 84 件，化解 84 件", for any period."""
+    what = _("接待来访") if scope.channel == Channel.VISIT else _("登记信访事项和矛盾纠纷")
+    text = _(
+        "%(start)s至%(end)s，%(what)s %(cases)s 件 %(persons)s 人次，受理 %(accepted)s 件，办结 %(closed)s 件，"
+        "化解 %(resolved)s 件"
     ) % {
         "start": _cn(start),
         "end": _cn(end),
         "what": what,
         "cases": t["received"],
         "persons": t["persons"],
+        "accepted": t["accepted"],
         "closed": t["closed"],
         "resolved": t["resolved"],
     }
+    if t["not_accepted"] or t["forwarded"]:
+        text += _("；另不予受理 %(not_accepted)s 件，转送 %(forwarded)s 件") % {
+            "not_accepted": t["not_accepted"], "forwarded": t["forwarded"],
+        }
+    return text + "。"
 
 
 def _cn(day):
@@ -529,12 +581,14 @@ def by_month(scope, start, end, open_end, as_of, today):
         month_end = min(next_month(m) - DAY, as_of)
         stock[m] = open_after if month_end <= as_of else None
         f = per_month.get(m, Counter())
-        open_after = open_after - f["received"] + f["closed"]
+        open_after = open_after - f["received"] + measures.left_stock(f)
     base = scope.params()
     return [
         {
-            "month": m.strftime("%Y-%m"), "received": per_month[m]["received"], "persons": per_month[m]["persons"],
-            "closed": per_month[m]["closed"], "resolved": per_month[m]["resolved"],
+            "month": m.strftime("%Y-%m"), "received": per_month[m]["received"], "accepted": per_month[m]["accepted"],
+            "persons": per_month[m]["persons"], "closed": per_month[m]["closed"],
+            "not_accepted": per_month[m]["not_accepted"], "forwarded": per_month[m]["forwarded"],
+            "resolved": per_month[m]["resolved"],
             "open_end": stock[m] if m <= as_of else None,
             "url": drill.case_list_url({**base, "date_from": max(m, first), "date_to": min(next_month(m) - DAY, end)}),
         }
@@ -543,7 +597,8 @@ def by_month(scope, start, end, open_end, as_of, today):
 
 
 def by_place(scope, start, end, per, now):
-    """Per village (one township) or per township (a county, side by side): flows, open cases and overdue now."""
+    """Per village (one township) or per township (a county, side by side): flows and rates (`per`, with the live
+    overdue clocks merged in), open cases and overdue now."""
     base = scope.params()
     if len(scope.centres) == 1:
         param = "village"
@@ -562,10 +617,7 @@ def by_place(scope, start, end, per, now):
     for pk, name in names.items():
         f = per.get(pk, Counter())
         pk_key = pk or None
-        if (
-            not (f["received"] or f["persons"] or f["closed"] or open_counts.get(pk_key) or overdue.get(pk_key))
-            and pk == 0
-        ):
+        if pk == 0 and not (any(f.values()) or open_counts.get(pk_key) or overdue.get(pk_key)):
             continue
         place = {**base, param: pk} if pk else dict(base)
         if pk == 0:
@@ -575,16 +627,29 @@ def by_place(scope, start, end, per, now):
                 "id": pk,
                 "name": name,
                 "received": f["received"],
+                "accepted": f["accepted"],
                 "persons": f["persons"],
                 "closed": f["closed"],
+                "not_accepted": f["not_accepted"],
+                "forwarded": f["forwarded"],
                 "resolved": f["resolved"],
-                "on_time_rate": rate(f["closed_on_time"], f["closed"]),
-                "resolution_rate": rate(f["resolved"], f["closed"]),
+                "resolution_rate": measures.resolution_rate(f),
+                "timely_acceptance_rate": measures.timely_acceptance_rate(f),
+                "on_time_rate": measures.on_time_rate(f),
                 "open_now": open_counts.get(pk_key, 0),
                 "overdue": overdue.get(pk_key, 0),
                 "due_soon": due_soon.get(pk_key, 0),
                 "received_url": drill.case_list_url({**place, "date_from": start, "date_to": end}),
-                "closed_url": drill.case_list_url({**place, "closed_from": start, "closed_to": end}),
+                # 办结 as one list where it is one state (no 终结 among them): see compute's "closed".
+                "closed_url": None if f["final"] else drill.case_list_url(
+                    {**place, "status": Status.CLOSED.value, "closed_from": start, "closed_to": end}
+                ),
+                "not_accepted_url": drill.case_list_url(
+                    {**place, "status": Status.NOT_ACCEPTED.value, "closed_from": start, "closed_to": end}
+                ),
+                "forwarded_url": drill.case_list_url(
+                    {**place, "status": Status.FORWARDED.value, "closed_from": start, "closed_to": end}
+                ),
                 "open_url": drill.case_list_url({**place, "status": "open"}),
                 "overdue_url": drill.case_list_url({**place, "flag": "overdue"}),
                 "soon_url": drill.case_list_url({**place, "flag": "soon"}),

@@ -36,7 +36,7 @@ def test_a_leader_drills_into_overdue_cases_and_prepares_the_meeting(world, logi
     leader = login_page(people["leader"])
     leader.goto(f"{live_server.url}/figures/")
     leader.wait_for_selector("[data-chart=trend] svg")  # ECharts, served locally, drew the chart
-    assert "受理信访事项和矛盾纠纷 3 件 8 人次" in leader.inner_text("[data-test=sentence]")
+    assert "登记信访事项和矛盾纠纷 3 件 8 人次" in leader.inner_text("[data-test=sentence]")
     shoot(leader, "figures-01-dashboard")
 
     # From 东村's overdue count to exactly its overdue cases.

@@ -8,7 +8,7 @@
     return el ? JSON.parse(el.textContent) : null;
   }
 
-  var BLUE = "#2563eb", GREEN = "#16a34a", AMBER = "#f59e0b", RED = "#dc2626";
+  var BLUE = "#2563eb", GREEN = "#16a34a", AMBER = "#f59e0b", RED = "#dc2626", GREY = "#94a3b8";
   var charts = [];
 
   function base(extra) {
@@ -49,7 +49,7 @@
       xAxis: { type: "category", data: monthNames, axisLabel: { rotate: 45 } },
       yAxis: { type: "value", minInterval: 1 },
       series: [
-        { name: "受理（件）", type: "line", data: months.map(function (m) { return m.received; }), color: BLUE },
+        { name: "登记（件）", type: "line", data: months.map(function (m) { return m.received; }), color: BLUE },
         { name: "人次", type: "line", data: months.map(function (m) { return m.persons; }), color: AMBER },
         { name: "化解（件）", type: "line", data: months.map(function (m) { return m.resolved; }), color: GREEN }
       ]
@@ -61,6 +61,8 @@
       series: [
         { name: "新增", type: "bar", data: months.map(function (m) { return m.received; }), color: BLUE },
         { name: "办结", type: "bar", data: months.map(function (m) { return m.closed; }), color: GREEN },
+        { name: "不予受理、转送", type: "bar",
+          data: months.map(function (m) { return (m.not_accepted || 0) + (m.forwarded || 0); }), color: GREY },
         { name: "月末存量", type: "line", data: months.map(function (m) { return m.open_end; }), color: AMBER }
       ]
     }), monthLinks);
@@ -70,7 +72,7 @@
       xAxis: { type: "category", data: rows.map(function (r) { return r.name; }), axisLabel: { rotate: 45, interval: 0 } },
       yAxis: { type: "value", minInterval: 1 },
       series: [
-        { name: "受理", type: "bar", data: rows.map(function (r) { return r.received; }), color: BLUE },
+        { name: "登记", type: "bar", data: rows.map(function (r) { return r.received; }), color: BLUE },
         { name: "超期（当前）", type: "bar", data: rows.map(function (r) { return r.overdue; }), color: RED }
       ]
     }), rows.map(function (r) { return r.received_url; }));
@@ -80,7 +82,7 @@
       grid: { left: 8, right: 16, top: 28, bottom: 8, containLabel: true },
       xAxis: { type: "value", minInterval: 1 },
       yAxis: { type: "category", data: top.map(function (c) { return c.name; }) },
-      series: [{ name: "受理", type: "bar", data: top.map(function (c) { return c.received; }), color: BLUE }]
+      series: [{ name: "登记", type: "bar", data: top.map(function (c) { return c.received; }), color: BLUE }]
     }), top.map(function (c) { return c.url; }));
 
     window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
