@@ -276,3 +276,55 @@ def test_a_claim_for_a_court_is_diverted_to_an_organ_of_the_list_and_followed_up
     do_track_diversion(clerk, case, result="filed", checked_on=today, note="已立案，案号（2026）青民初123号")
     tracked = case.events.get(kind="track_diversion")
     assert "已立案" in tracked.summary and "青民初123号" in tracked.note
+
+
+def test_the_rereview_is_decided_on_jiefen_by_the_city_and_the_matter_is_final(org, people, county):
+    from jiefen.cases.steps import do_decide_rereview, do_request_rereview
+    from jiefen.org.models import User
+
+    city = unit("青州市", Unit.Kind.CITY)
+    org["county"].parent = city
+    org["county"].save()  # the county and everything below it move under the city: read them afresh
+    for key, value in org.items():
+        org[key] = Unit.objects.get(pk=value.pk)
+    people = {key: User.objects.get(pk=value.pk) for key, value in people.items()}
+    county = User.objects.get(pk=county.pk)
+    city_clerk = person("qzs", Role.CLERK, city, "青州市信访局")
+    case = answered(hand_down(county, org["town"], village=org["village_a"]), people, org)
+    today = timezone.localdate()
+    do_request_review(people["clerk"], case, expected_version=case.version, requested_on=today)
+    do_decide_review(county, case, expected_version=case.version, organ="", doc_number="青政复〔2026〕6号",
+                     outcome="uphold", served_on=today, content="维持。")
+    do_request_rereview(people["clerk"], case, expected_version=case.version, requested_on=today)
+    # Neither the township nor the county decides the 复核: the city is on jiefen.
+    for someone in (people["leader"], county):
+        assert "decide_rereview" not in {t.action for t in registry.available(someone, case)}
+    # The clerk decides; the hearing is for the city's leadership.
+    assert {"decide_rereview", "review_remand"} <= {t.action for t in registry.available(city_clerk, case)}
+    do_decide_rereview(city_clerk, case, expected_version=case.version, organ="", doc_number="青州政复核〔2026〕2号",
+                       outcome="uphold", served_on=today, content="同意复查意见。")
+    case.refresh_from_db()
+    assert case.status == Status.FINAL
+    opinion = IssuedDocument.objects.get(case=case, kind="rereview_opinion")
+    assert (opinion.issuer, opinion.doc_number) == ("青州市人民政府", "青州政复核〔2026〕2号")
+    text = text_of(render_notice(case, "rereview_opinion"))
+    assert "信访事项复核意见书" in text and "不服青山县人民政府作出的复查意见" in text
+    assert "《信访工作条例》第三十六条第一款" in text and "第三十六条第三款" in text and "不再受理" in text
+
+
+def test_a_revoking_review_decided_on_jiefen_is_the_countys_document_and_sends_the_case_back(org, people, county):
+    from jiefen.cases.steps import do_review_remand
+
+    case = answered(hand_down(county, org["town"], village=org["village_a"]), people, org)
+    today = timezone.localdate()
+    do_request_review(people["clerk"], case, expected_version=case.version, requested_on=today)
+    assert "review_remand" not in {t.action for t in registry.available(people["leader"], case)}
+    with pytest.raises(ActionError, match="请填写复查意见摘要"):
+        do_review_remand(county, case, expected_version=case.version, doc_number="青政复〔2026〕7号",
+                         served_on=today, content="")
+    do_review_remand(county, case, expected_version=case.version, doc_number="青政复〔2026〕7号",
+                     served_on=today, content="认定事实不清，撤销原处理意见，责令重新办理。")
+    case.refresh_from_db()
+    assert case.status == Status.IN_HANDLING and case.reply_outcome == ""
+    text = text_of(render_notice(case, "review_opinion"))
+    assert "撤销原处理意见，责令重新办理" in text and "应当重新办理" in text and "请求复核" not in text

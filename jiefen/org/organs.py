@@ -77,15 +77,22 @@ def mediation_committee(case):
     return _("%(name)s人民调解委员会") % {"name": unit.name}
 
 
+def government_of(unit):
+    """The nearest people's government (city, county, township) at or above `unit`."""
+    if unit.kind in GOVERNMENTS:
+        return unit
+    return Unit.objects.filter(pk__in=unit.ancestor_ids, kind__in=GOVERNMENTS).order_by("-path").first()
+
+
 def sits_in(user, unit):
-    """Whether `user` works in `unit` at its own level: their unit is `unit` or below it, and they are not staff of
-    a township below it (a township's clerk is in the county's subtree but does not act for the county)."""
+    """Whether `user` acts for the organ that is `unit`: for a government, their unit's nearest government is it
+    (the county's 信访局 acts for the county, not for the city above it nor for a township below); for a
+    department with a seal of its own, their unit is it or below it."""
     if user is None or not getattr(user, "unit_id", None) or unit is None:
         return False
-    if not user.unit.is_within(unit):
-        return False
-    township = unit.township
-    return user.unit.township == township if township is not None else user.unit.township is None
+    if unit.kind in GOVERNMENTS:
+        return government_of(user.unit) == unit
+    return user.unit.is_within(unit)
 
 
 def staff_of(organ):
