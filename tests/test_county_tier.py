@@ -32,9 +32,9 @@ from .test_notices import text_of
 
 @pytest.fixture
 def county(org):
-    """The county's 信访局 (an organ of its own) and one of its desk staff."""
+    """The county's 信访局 (an organ of its own, acting for the county's government) and one of its desk staff."""
     office = unit("县信访局", Unit.Kind.DEPARTMENT, org["county"])
-    office.organ_name, office.doc_code = "青山县信访局", "青信"
+    office.organ_name, office.doc_code, office.acts_for = "青山县信访局", "青信", org["county"]
     office.save()
     return person("xfj", Role.CLERK, office, "冯立群")
 
@@ -225,6 +225,7 @@ def test_a_transfer_to_another_township_is_in_system_with_its_letter_and_feedbac
     assert (handover.mode, handover.from_case, handover.from_organ) == ("forward", case, "青山镇人民政府")
     assert handover.doc_number == f"青山镇信访转〔{timezone.localdate().year}〕1号"
     assert received.parties.get().id_number == VALID_IDS[1] and received.channel == Channel.ASSIGNED
+    assert received.person_times == case.person_times
     assert case.events.get(kind="forward").data["received_as"] == received.number
     # The 转送告知书 goes to the petitioner; the 转送函 to the township, kept on both sides, served on nobody.
     assert set(available_notices(case)) == {"forward_notice", "transfer_letter"}
@@ -328,3 +329,26 @@ def test_a_revoking_review_decided_on_jiefen_is_the_countys_document_and_sends_t
     assert case.status == Status.IN_HANDLING and case.reply_outcome == ""
     text = text_of(render_notice(case, "review_opinion"))
     assert "撤销原处理意见，责令重新办理" in text and "应当重新办理" in text and "请求复核" not in text
+
+
+def test_a_county_department_with_its_own_seal_does_not_act_for_the_county(org, people, county):
+    """Only staff posted at the county's government, or at the office acting for it, take its decisions; a desk
+    account of a county department reaches no township's cases and hands nothing down."""
+    from jiefen.org.authz import hands_down
+    from jiefen.org.organs import on_jiefen, organ_of, sits_in
+
+    bureau = unit("县人社局", Unit.Kind.DEPARTMENT, org["county"])
+    bureau.organ_name = "青山县人力资源和社会保障局"
+    bureau.save()
+    clerk = person("rsj", Role.CLERK, bureau, "人社局接待")
+    assert not sits_in(clerk, org["county"]) and sits_in(county, org["county"])
+    assert sits_in(clerk, bureau) and not hands_down(clerk) and scope_of(clerk).centre_ids == ()
+    case = answered(hand_down(county, org["town"], village=org["village_a"]), people, org)
+    do_request_review(people["clerk"], case, expected_version=case.version, requested_on=timezone.localdate())
+    assert registry.available(clerk, case) == []
+    # Nor do the townships' desks act for the county: without the 信访局 the county is not on jiefen.
+    county.is_active = False
+    county.save()
+    assert not on_jiefen(organ_of(org["county"]))
+    case = Case.objects.get(pk=case.pk)  # what role_may found is kept on the instance, for one request
+    assert "decide_review" in {t.action for t in registry.available(people["leader"], case)}

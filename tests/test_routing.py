@@ -78,6 +78,10 @@ def test_an_accusation_goes_to_the_discipline_unit_unless_that_unit_is_accused(o
     assert against_it.rule == rules["land"]
     east = propose(org["town"], land, org["village_a"], "accusation", org["labour_office"])
     assert east.rule == rules["land_east"]
+    # An accused grid: neither the grid nor its village handles it.
+    RoutingRule.objects.filter(pk=discipline.pk).delete()
+    grid = propose(org["town"], land, org["village_a"], "accusation", org["grid_a"])
+    assert grid.rule == rules["land"]
 
 
 def test_no_rule_no_proposal(org):

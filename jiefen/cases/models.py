@@ -1,5 +1,7 @@
 """The case (信访事项 / 矛盾纠纷) and what hangs off it: parties, contacts, clocks, timeline, documents."""
 
+import re
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -432,6 +434,19 @@ class Handover(models.Model):
 
     def __str__(self):
         return f"{self.from_organ} {self.doc_number}"
+
+    @classmethod
+    def next_number(cls, from_unit, prefix, *, lock=False):
+        """The next number of `from_unit`'s series `prefix` ("青信交〔2026〕"): one past the highest serial used, so
+        a gap or a typed number never repeats one. With `lock` (inside a transaction), the unit's row is locked
+        first: two senders numbering at once queue instead of colliding."""
+        if lock:
+            Unit.objects.select_for_update().filter(pk=from_unit.pk).first()
+        numbers = cls.objects.filter(from_unit=from_unit, doc_number__startswith=prefix).values_list(
+            "doc_number", flat=True,
+        )
+        serials = [int(m[1]) for n in numbers if (m := re.search(r"〕(\d+)号$", n))]
+        return f"{prefix}{max(serials, default=0) + 1}号"
 
 
 class Recusal(models.Model):

@@ -442,13 +442,17 @@ def _review_opinion_context(case, event):
     reviewed = organs.organ_above(organs.handling_organ(case)) if level == 2 else organs.handling_organ(case)
     outcome = data.get("outcome", "")
     remand = outcome == "revoke"
+    # A 复查 decides on the 处理意见; a 复核 on the 复查意见 (and, revoking, sends the matter back to be handled again).
     phrases = {
         "uphold": _("维持原处理意见"), "vary": _("变更原处理意见"), "revoke": _("撤销原处理意见，责令重新办理"),
+    } if level == 1 else {
+        "uphold": _("维持复查意见"), "vary": _("变更复查意见"), "revoke": _("撤销复查意见和原处理意见，责令重新办理"),
     }
     decision_rule = _rule("rereview_decision" if level == 2 else "review_decision")
     context = {
         "word": _("复核") if level == 2 else _("复查"),
         "reviewed_organ": reviewed.name if reviewed else _("原办理机关"),
+        "handling_organ": organs.handling_organ(case).name,
         "reviewed_title": _("复查意见") if level == 2 else str(ANSWER_TITLES[LegalClass.CLAIM]),
         "requested_on": _cn_date(requested_on) if requested_on else "",
         "paragraphs": _paragraphs(data.get("content", "")),

@@ -63,12 +63,12 @@ def build_receiving_organs():
 def build_units():
     """The county, its two townships, their villages (each with 2–3 grids) and departments; get-or-create."""
     county = _unit(COUNTY_CODE, "青山县", Unit.Kind.COUNTY, None, 0)
-    # The county's 信访局: it hands items down and reviews reports in its own name, and its staff decide the county
-    # government's 复查 (jiefen.org.organs.sits_in).
+    # The county's 信访局: it hands items down and reviews reports in its own name, and acts for the county's
+    # government in 信访: its staff decide the government's 复查 (Unit.acts_for, jiefen.org.organs.sits_in).
     office = _unit(COUNTY_OFFICE_CODE, "县信访局", Unit.Kind.DEPARTMENT, county, 900)
-    if not office.organ_name:
-        office.organ_name, office.doc_code = "青山县信访局", "青信"
-        office.save(update_fields=["organ_name", "doc_code"])
+    if not (office.organ_name and office.acts_for_id):
+        office.organ_name, office.doc_code, office.acts_for = "青山县信访局", "青信", county
+        office.save(update_fields=["organ_name", "doc_code", "acts_for"])
     for t, (code, name, villages, departments) in enumerate(TOWNS):
         town = _unit(code, name, Unit.Kind.TOWNSHIP, county, t)
         for i, village_name in enumerate(villages, 1):

@@ -130,12 +130,8 @@ def _derive(user, key):
         village = unit.village
     if county_wide:
         # A literal list of centres, not a join on the unit path: the planner then counts and pages by index. Staff
-        # of a county's office (its 信访局, a department of the county) reach the county's townships.
-        above = unit
-        if unit.kind not in (Unit.Kind.CITY, Unit.Kind.COUNTY):
-            above = Unit.objects.filter(
-                pk__in=unit.ancestor_ids, kind__in=(Unit.Kind.CITY, Unit.Kind.COUNTY),
-            ).order_by("-path").first() or unit
+        # of the office that acts for a government (Unit.acts_for: the county's 信访局) reach its townships.
+        above = unit.acts_for if unit.acts_for_id else unit
         centres = tuple(above.subtree().filter(kind=Unit.Kind.TOWNSHIP).order_by("sort", "code", "id"))
     else:
         centres = (centre,) if centre is not None else ()

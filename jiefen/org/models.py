@@ -40,6 +40,13 @@ class Unit(models.Model):
         help_text=_("复查、复核机关；留空则为上级单位的机关（乡镇的上一级为县人民政府）"),
     )
 
+    # The office that acts for a people's government in 信访 (the county's 信访局 for the county's 人民政府): its desk
+    # staff hand items down, review reports and decide the government's 复查 (jiefen.org.organs.sits_in).
+    acts_for = models.ForeignKey(
+        "self", models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("代表机关"),
+        help_text=_("如县信访局代表县人民政府交办信访事项、审核报结、办理复查；留空则不代表"),
+    )
+
     class Meta:
         verbose_name = _("单位")
         verbose_name_plural = _("单位")

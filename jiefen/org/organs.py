@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from .models import Unit
-from .queries import desk_staff_within
+from .queries import organ_has_desk_staff
 
 # Kinds that are a people's government (人民政府) of their own by default.
 GOVERNMENTS = (Unit.Kind.CITY, Unit.Kind.COUNTY, Unit.Kind.TOWNSHIP)
@@ -77,29 +77,22 @@ def mediation_committee(case):
     return _("%(name)s人民调解委员会") % {"name": unit.name}
 
 
-def government_of(unit):
-    """The nearest people's government (city, county, township) at or above `unit`."""
-    if unit.kind in GOVERNMENTS:
-        return unit
-    return Unit.objects.filter(pk__in=unit.ancestor_ids, kind__in=GOVERNMENTS).order_by("-path").first()
-
-
 def sits_in(user, unit):
-    """Whether `user` acts for the organ that is `unit`: for a government, their unit's nearest government is it
-    (the county's 信访局 acts for the county, not for the city above it nor for a township below); for a
-    department with a seal of its own, their unit is it or below it."""
+    """Whether `user` acts for the organ that is `unit`. For a people's government: staff posted at it, or at the
+    office that acts for it (Unit.acts_for: the county's 信访局), or, for a township, in one of its offices without
+    a seal of its own; never staff of a department with its own seal, of a government below or of one above. For a
+    department with its own seal: staff posted at it or below it."""
     if user is None or not getattr(user, "unit_id", None) or unit is None:
         return False
-    if unit.kind in GOVERNMENTS:
-        return government_of(user.unit) == unit
-    return user.unit.is_within(unit)
-
-
-def staff_of(organ):
-    """The active desk staff (接待、领导、主任) who act for `organ` on jiefen: none when the organ is not on it."""
-    return [user for user in desk_staff_within(organ.unit) if sits_in(user, organ.unit)]
+    own = user.unit
+    if unit.kind not in GOVERNMENTS:
+        return own.is_within(unit)
+    if own.pk == unit.pk or own.acts_for_id == unit.pk:
+        return True
+    return unit.kind == Unit.Kind.TOWNSHIP and not _is_organ(own) and own.township == unit
 
 
 def on_jiefen(organ):
-    """Whether `organ` has staff on jiefen: then its decisions are taken here by them, else recorded from paper."""
-    return organ is not None and bool(staff_of(organ))
+    """Whether `organ` has desk staff on jiefen (sits_in): then its decisions are taken here by them, else recorded
+    from its paper. One query."""
+    return organ is not None and organ_has_desk_staff(organ.unit, government=organ.unit.kind in GOVERNMENTS)

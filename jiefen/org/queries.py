@@ -6,7 +6,7 @@ Role filters live here and in jiefen.org.authz only (scripts/lint_rules.py); eve
 from django.db.models import Case, Q, When
 
 from . import authz
-from .models import User
+from .models import Unit, User
 
 
 def leadership_of(centre, *, directors_last=False):
@@ -34,8 +34,13 @@ def handlers_of(unit_id):
     )
 
 
-def desk_staff_within(unit):
-    """Active desk staff (接待、领导、主任) whose unit is `unit` or below it."""
-    return User.objects.filter(
-        is_active=True, role__in=authz.DESK, unit__path__startswith=unit.path,
-    ).select_related("unit")
+def organ_has_desk_staff(unit, *, government):
+    """Whether active desk staff act for the organ that is `unit` (jiefen.org.organs.sits_in, as one query)."""
+    staff = User.objects.filter(is_active=True, role__in=authz.DESK)
+    if not government:
+        return staff.filter(unit__path__startswith=unit.path).exists()
+    acting = Q(unit=unit) | Q(unit__acts_for=unit)
+    if unit.kind == Unit.Kind.TOWNSHIP:
+        # A township's offices without a seal of their own (and so without an organ name) act in its name.
+        acting |= Q(unit__path__startswith=unit.path, unit__organ_name="") & ~Q(unit__kind=Unit.Kind.TOWNSHIP)
+    return staff.filter(acting).exists()

@@ -21,12 +21,15 @@ def _specificity(rule):
 
 def propose(centre, category, village, legal_class="", accused_unit=None):
     """The unit a matter of `category` in `village` (of `legal_class`, naming `accused_unit`) belongs to under
-    `centre`'s rules, or None if no rule fits. A unit on the accused side (the accused unit or one above it) is
-    never proposed: the accused never handles the accusation."""
+    `centre`'s rules, or None if no rule fits. A unit on the accused side (the accused unit, a unit under it, and
+    the village an accused grid belongs to: jiefen.cases.access) is never proposed: the accused never handles the
+    accusation."""
     if centre is None:
         return None
     rules = RoutingRule.objects.filter(centre=centre, active=True).select_related("unit", "category", "village")
-    accused = set(accused_unit.ancestor_ids) if accused_unit is not None else set()
+    responsible = None
+    if accused_unit is not None and accused_unit.kind == accused_unit.Kind.GRID:
+        responsible = accused_unit.parent_id
     candidates = []
     for rule in rules:
         if rule.legal_class and rule.legal_class != legal_class:
@@ -38,7 +41,7 @@ def propose(centre, category, village, legal_class="", accused_unit=None):
         unit = rule.unit or village
         if unit is None:  # a territorial fallback for a matter with no village
             continue
-        if unit.pk in accused:
+        if accused_unit is not None and (unit.is_within(accused_unit) or unit.pk == responsible):
             continue
         candidates.append((-_specificity(rule), rule.priority, rule.pk, rule, unit))
     if not candidates:

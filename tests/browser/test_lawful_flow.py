@@ -26,7 +26,7 @@ def world(transactional_db):
     people = build_personas(org)
     # The county's 信访局 is on jiefen: it hands items down, reviews reports and decides the county's 复查.
     office = unit("县信访局", Unit.Kind.DEPARTMENT, org["county"])
-    office.organ_name, office.doc_code = "青山县信访局", "青信"
+    office.organ_name, office.doc_code, office.acts_for = "青山县信访局", "青信", org["county"]
     office.save()
     people["county"] = person("xfj", Role.CLERK, office, "冯立群")
     return org, people

@@ -8,7 +8,6 @@ the 异议 window (信访工作条例 第二十三条第三款, clocks rule obje
 """
 
 import datetime as dt
-import re
 from dataclasses import replace
 
 from django.utils import timezone
@@ -41,12 +40,7 @@ def next_doc_number(user, year=None):
     (青信交〔2026〕3号)."""
     organ = sender_organ(user)
     year = year or timezone.localdate().year
-    prefix = _("%(code)s交〔%(year)s〕") % {"code": organ.doc_code, "year": year}
-    serials = [
-        int(m[1]) for number in Handover.objects.filter(from_unit=organ.unit, doc_number__startswith=prefix)
-        .values_list("doc_number", flat=True) if (m := re.search(r"〕(\d+)号$", number))
-    ]
-    return _("%(prefix)s%(n)s号") % {"prefix": prefix, "n": max(serials, default=0) + 1}
+    return Handover.next_number(organ.unit, _("%(code)s交〔%(year)s〕") % {"code": organ.doc_code, "year": year})
 
 
 @atomic_action
@@ -59,6 +53,7 @@ def do_hand_down(user, intake: Intake, *, mode, doc_number, due_on, requirements
     doc_number = (doc_number or "").strip()
     if not doc_number:
         raise ActionError(_("请填写交办单编号"), field="doc_number")
+    Unit.objects.select_for_update().filter(pk=organ.unit.pk).first()  # one sender numbers at a time
     if Handover.objects.filter(from_unit=organ.unit, doc_number=doc_number).exists():
         raise ActionError(_("交办单编号%(number)s已经使用，请核对") % {"number": doc_number}, field="doc_number")
     today = timezone.localdate()
@@ -103,6 +98,7 @@ def transfer(case, event):
         centre=to_centre, kind=case.kind, channel=Channel.ASSIGNED, legal_class=case.legal_class,
         category=case.category, request=case.request, facts=case.facts, parties=parties,
         identity_unknown=case.identity_unknown, received_at=event.at,
+        head_count=getattr(case.contacts.order_by("id").first(), "head_count", 1),  # a group stays a group
     ).with_defaults()
     received = open_case(event.actor, intake)
     Handover.objects.create(

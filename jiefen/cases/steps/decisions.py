@@ -209,10 +209,10 @@ def do_forward_case(user, case, *, organ="", reason="", to_centre=None, at=None)
 
 
 def transfer_number(sender, day):
-    """The next 转送函 number of organ `sender` this year: 青山镇信访转〔2026〕4号."""
+    """The next 转送函 number of organ `sender` this year (青山镇信访转〔2026〕4号), its series locked until the
+    step's transaction ends."""
     prefix = _("%(code)s转〔%(year)s〕") % {"code": sender.doc_code, "year": day.year}
-    taken = Handover.objects.filter(from_unit=sender.unit, doc_number__startswith=prefix).count()
-    return _("%(prefix)s%(n)s号") % {"prefix": prefix, "n": taken + 1}
+    return Handover.next_number(sender.unit, prefix, lock=True)
 
 
 def objection_window_open(case):

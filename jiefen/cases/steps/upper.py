@@ -64,6 +64,15 @@ def report_waiting(case):
     return None
 
 
+def not_decided_above(case):
+    """Guard of 退回重办: the answer under report has not been reviewed since it was served (a 复查 or 复核 decided
+    on it is the organ above's, not the township's to redo)."""
+    last = case.events.filter(kind__in=("reply", "decide_review", "decide_rereview")).order_by("-id").first()
+    if last is not None and last.kind != "reply":
+        return _("处理意见已经复查（复核）机关作出决定，不能退回重办")
+    return None
+
+
 def _served_documents(case):
     """The documents served on the petitioner so far, as the report lists them."""
     return [
@@ -155,7 +164,7 @@ class ReturnReportForm(StepForm):
     due_on = forms.DateField(label=gettext_lazy("重新办理期限"), widget=DateInput)
 
 
-@step("return_report", form=ReturnReportForm, guards=[report_waiting], public=False, moves=[
+@step("return_report", form=ReturnReportForm, guards=[report_waiting, not_decided_above], public=False, moves=[
     Move(gettext_lazy("退回重办"), frozenset({PETITION}), PETITION_REDO, S.IN_HANDLING, DESK, style="danger",
          organ_scope="sender", organ_only=True),
     Move(gettext_lazy("退回重办"), frozenset({DISPUTE}), DISPUTE_REDO, S.MEDIATING, DESK, style="danger",
