@@ -56,6 +56,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Outside everything that may answer before the API does (inside the headers set on every answer): under /api/
+    # every error is JSON.
+    "jiefen.api.middleware.ApiJsonErrorsMiddleware",
     "jiefen.audit.context.AuditContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

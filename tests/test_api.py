@@ -105,6 +105,26 @@ def test_an_unknown_api_address_is_a_json_404(client):
     assert response.status_code == 404 and response.json()["detail"] == "接口地址不存在"
 
 
+def test_every_api_answer_is_json_even_where_django_answers_first(token):
+    """A POST without a CSRF token, a method a route does not take, under the case API and under Open311: the
+    answer is the API's JSON with a Chinese message, never Django's HTML page (issue 14, point 2)."""
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    unknown = client.post("/api/no/such/thing", {"a": "1"})
+    assert unknown.status_code == 404 and unknown["Content-Type"] == "application/json"
+    assert unknown.json()["detail"] == "接口地址不存在"
+    wrong_method = client.delete("/api/cases", HTTP_AUTHORIZATION=f"Bearer {token()}")
+    assert wrong_method.status_code == 405 and wrong_method["Content-Type"] == "application/json"
+    assert wrong_method.json() == {"detail": "该接口不支持此请求方法", "errors": []}
+    assert "GET" in wrong_method["Allow"]
+    open311 = client.put("/api/open311/v2/services.json")
+    assert open311.status_code == 405 and open311.json() == [{"code": 405, "description": "该接口不支持此请求方法"}]
+    # Outside /api/ the pages keep Django's own answer (here its CSRF refusal, an HTML page).
+    page = client.post("/accounts/login/", {})
+    assert page.status_code == 403 and "text/html" in page["Content-Type"]
+
+
 # ---- Every endpoint refuses a token without its permission ----
 
 def endpoints(case_number):

@@ -1,0 +1,51 @@
+"""Every answer under /api/ is JSON with a Chinese message (issue 14, point 2).
+
+Django answers some requests before any view of the API runs: a POST without a CSRF token to an address no token
+authenticates (CsrfViewMiddleware), a method a route does not take (django-ninja's 405, an empty text/html page),
+a refusal of the access policy, a crash outside the API's own handlers. This middleware, outside all of them,
+turns any such answer under /api/ into the API's error shape: {"detail", "errors"} for the case API, the
+GeoReport v2 list of {"code", "description"} under /api/open311/. JSON the API wrote itself passes untouched.
+"""
+
+from django.http import JsonResponse
+
+API_PREFIX = "/api/"
+OPEN311_PREFIX = "/api/open311/"
+# What each status says when Django, not the API, answered.
+MESSAGES = {
+    400: "请求格式不正确",
+    401: "缺少接口令牌或令牌无效（已吊销）",
+    403: "无权访问该接口（跨站请求校验失败或未获授权）",
+    404: "接口地址不存在",
+    405: "该接口不支持此请求方法",
+    413: "请求内容过大",
+    415: "不支持的请求内容类型",
+    500: "服务器内部错误，请稍后再试",
+}
+
+
+class ApiJsonErrorsMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not request.path.startswith(API_PREFIX) or response.status_code < 400:
+            return response
+        if response.get("Content-Type", "").startswith(("application/json", "application/xml", "text/xml")):
+            return response
+        return as_json(request, response)
+
+
+def as_json(request, response):
+    """The API's error answer for `response`, with the same status (and Allow header of a 405)."""
+    status = response.status_code
+    message = MESSAGES.get(status, MESSAGES[500] if status >= 500 else MESSAGES[400])
+    if request.path.startswith(OPEN311_PREFIX):
+        body = [{"code": status, "description": message}]
+    else:
+        body = {"detail": message, "errors": []}
+    answer = JsonResponse(body, status=status, safe=False, json_dumps_params={"ensure_ascii": False})
+    if "Allow" in response:
+        answer["Allow"] = response["Allow"]
+    return answer
