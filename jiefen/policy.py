@@ -130,6 +130,8 @@ POLICY = {
     "excel:job": Rule(CENTRE_READ, "own"),
     "excel:export_ledger": Rule(GRID, "centre"),
     "excel:export_visits": Rule(GRID, "centre"),
+    # 上级交办事项 and their results, to send up: the township's desk (the view refuses desk staff above it).
+    "excel:export_exchange": Rule(DESK, "centre"),
     # Figures, dashboards and the analysis meeting (jiefen.figures): read by the centre and the county; meetings
     # are held by the centre's leadership; a decision's owner (any staff) reports it done.
     "figures:dashboard": Rule(CENTRE_READ, "centre"),

@@ -134,8 +134,9 @@ NOTICES = {
                    REVIEW_ORGAN, also=("review_remand",), when=_review_level(1)),
         NoticeKind("rereview_opinion", gettext_lazy("复核意见书"), "decide_rereview", gettext_lazy("复核"),
                    PETITION_ONLY, REREVIEW_ORGAN, also=("review_remand",), when=_review_level(2)),
+        # Not for an item entered from the sender's own file: that 交办单 is the sender's, issued there.
         NoticeKind("handover_slip", gettext_lazy("交办单"), "hand_down", gettext_lazy("交"), issuer=SENDER,
-                   served=False),
+                   served=False, when=lambda event: not event.data.get("from_file")),
         NoticeKind("transfer_letter", gettext_lazy("转送函"), "forward", gettext_lazy("转"), PETITION_ONLY,
                    when=lambda event: bool(event.data.get("to_centre")), served=False),
     ]

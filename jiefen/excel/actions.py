@@ -16,6 +16,7 @@ from jiefen.audit.records import record
 from jiefen.cases.actions import ActionError
 from jiefen.org import authz
 
+from . import exchange
 from .kinds import IMPORTERS, RowError
 from .models import ImportJob
 from .reading import Rejected, Report, find_header
@@ -48,14 +49,21 @@ def do_submit_import(user, *, kind, file):
     if file is None:
         raise ActionError(_("请选择要导入的Excel文件"), field="file")
     name = PurePath(file.name or "").name
-    if not name.lower().endswith(".xlsx"):
-        raise ActionError(_("只能导入 .xlsx 格式的Excel文件（旧版 .xls 请先另存为 .xlsx）"), field="file")
     if file.size > MAX_UPLOAD_BYTES:
         raise ActionError(_("文件超过50MB，请分批导入"), field="file")
-    head = file.read(4)
-    file.seek(0)
-    if head != XLSX_MAGIC:
-        raise ActionError(_("文件不是有效的 .xlsx 文件，请用Excel或WPS重新保存后再上传"), field="file")
+    if kind == ImportJob.Kind.HANDOVERS and name.lower().endswith(".json"):
+        try:  # the exchange file's JSON form (jiefen.excel.exchange): refused here if it is not one
+            exchange.parse(file.read())
+        except exchange.Unreadable as error:
+            raise ActionError(error.message, field="file")
+        file.seek(0)
+    else:
+        if not name.lower().endswith(".xlsx"):
+            raise ActionError(_("只能导入 .xlsx 格式的Excel文件（旧版 .xls 请先另存为 .xlsx）"), field="file")
+        head = file.read(4)
+        file.seek(0)
+        if head != XLSX_MAGIC:
+            raise ActionError(_("文件不是有效的 .xlsx 文件，请用Excel或WPS重新保存后再上传"), field="file")
     job = ImportJob.objects.create(
         kind=kind, file=file, file_name=name[:200], centre=centre, uploaded_by=user, created_at=timezone.now(),
     )
@@ -134,7 +142,8 @@ def _check(job, importer):
     report = Report()
     job.file.open("rb")
     try:
-        with SheetRows(job.file) as sheet:
+        reader = exchange.JsonRows if job.file_name.lower().endswith(".json") else SheetRows
+        with reader(job.file) as sheet:
             rows = iter(sheet)
             positions, header_row, after_header = find_header(rows, importer.layout)
             total = max(sheet.max_row - header_row, 0)
@@ -165,6 +174,8 @@ def _check(job, importer):
                     ImportJob.objects.filter(pk=job.pk).update(processed_rows=number - header_row)
     except Unreadable:
         raise Rejected(_("无法读取该文件，请确认是用Excel或WPS保存的 .xlsx 文件"))
+    except exchange.Unreadable as error:
+        raise Rejected(error.message)
     finally:
         job.file.close()
     checked = number - header_row

@@ -10,7 +10,10 @@ from .models import ImportJob
 
 class UploadForm(forms.Form):
     kind = forms.ChoiceField(label=_("导入内容"), choices=ImportJob.Kind.choices, widget=forms.RadioSelect)
-    file = forms.FileField(label=_("Excel文件（.xlsx）"), widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
+    file = forms.FileField(
+        label=_("文件（.xlsx；上级交办事项也可为交换格式 .json）"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.json"}),
+    )
 
 
 class ExportForm(forms.Form):

@@ -18,10 +18,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jiefen.cases.actions import ActionError
-from jiefen.cases.models import Party
+from jiefen.cases.actions.handover import do_receive_handed_down
+from jiefen.cases.actions.intake import Intake
+from jiefen.cases.models import Case, Category, Channel, Handover, LegalClass, Party
 from jiefen.cases.personal import clean_id_number, clean_phone, encrypt
 from jiefen.grid.models import DisputeKind, DisputeRecord, Finding, Household, HouseholdVisit, RiskLevel, Visitor
 from jiefen.org.models import Unit
+from jiefen.org.organs import organ_above, organ_of
 
 from .models import ImportJob
 from .reading import CellError, Column, Layout, choice, date, split_list, text, whole_number
@@ -612,11 +615,144 @@ def _insert(model, fields, rows):
     return written
 
 
+# ------------------------------------------------------------------------------------------------ 上级交办事项
+
+# The exchange layout (jiefen.excel.exchange): what the organ above's file gives for each item it hands down, in
+# the order our own export writes it. The export adds the township's result columns, read past on import.
+HANDOVER_LAYOUT = Layout(
+    columns=(
+        Column("交办单编号", example="青信交〔2026〕15号", aliases=("交办编号", "转送编号", "文号")),
+        Column("交办机关", example="青山县信访局", aliases=("交办单位", "来文机关")),
+        Column("交办方式", example="交办", help=gettext_lazy("交办或转送"), aliases=("方式",)),
+        Column("办理期限", required=False, example="2027-01-15", help=gettext_lazy("交办事项必填"),
+               aliases=("期限", "办结期限")),
+        Column("信访人", example="陈大山", help=gettext_lazy("多人用顿号分隔"), aliases=("信访人姓名", "姓名")),
+        Column("身份证号", required=False, example="11010519491231002X",
+               help=gettext_lazy("与信访人一一对应，用顿号分隔；请以文本格式填写"), aliases=("身份证号码",)),
+        Column("联系电话", required=False, example="13800138000", aliases=("电话",)),
+        Column("住址", required=False, example="东村1组"),
+        Column("来访人数", required=False, example=1, aliases=("人数",)),
+        Column("事项性质", example="申诉求决", help=gettext_lazy("建议意见、检举控告、申诉求决"), aliases=("性质",)),
+        Column("事项分类", example="劳动工资", aliases=("分类",)),
+        Column("诉求", example="要求支付拖欠的工资", aliases=("信访诉求", "反映事项")),
+        Column("事实和理由", required=False, example="", aliases=("事实理由",)),
+        Column("办理要求", required=False, example="请依法受理，按期办结并报结"),
+    ),
+    ignored=("案件编号", "登记日期", "办理状态", "处理意见", "报结情况", "报结日期", "办理结果"),
+)
+PETITION_CLASSES = [c for c in LegalClass if c != LegalClass.DISPUTE]
+
+
+class HandoverImporter(Importer):
+    """Items the organ above handed down on its own system (its exchange file): each row a case of this township
+    with its 交办单 (jiefen.cases.actions.handover.do_receive_handed_down)."""
+
+    layout = HANDOVER_LAYOUT
+    key_column = "交办单编号"
+
+    def prepare(self):
+        self.categories = {c.name: c for c in Category.objects.all()}
+        self.classes = {str(c.label): c.value for c in PETITION_CLASSES} | {c.value: c.value for c in PETITION_CLASSES}
+        self.modes = {str(m.label): m.value for m in Handover.Mode} | {m.value: m.value for m in Handover.Mode}
+        above = organ_above(organ_of(self.centre))
+        self.sender = above.unit if above else None
+
+    def clean(self, row, report):
+        number = text(row.get("交办单编号"))
+        if not number:
+            report("交办单编号", _("请填写交办单编号"))
+        elif len(number) > 60:
+            report("交办单编号", _("交办单编号不能超过60个字"))
+        organ = text(row.get("交办机关"))
+        if not organ:
+            report("交办机关", _("请填写交办机关"))
+        mode = self.modes.get(text(row.get("交办方式")))
+        if mode is None:
+            report("交办方式", _("交办方式应为“交办”或“转送”"))
+        due_on = run_cell(report, "办理期限", date, row.get("办理期限")) if text(row.get("办理期限")) else None
+        if mode == Handover.Mode.ASSIGN and due_on is None and not text(row.get("办理期限")):
+            report("办理期限", _("交办事项须规定办理期限"))
+        names = split_list(row.get("信访人"))
+        if not names:
+            report("信访人", _("请填写信访人姓名"))
+        ids = []
+        if isinstance(row.get("身份证号"), (int, float)):
+            report("身份证号", _("身份证号被Excel当作数字保存，末几位已丢失，请将该列设为文本格式后重新填写"))
+        else:
+            raw_ids = split_list(row.get("身份证号"))
+            if raw_ids and len(raw_ids) != len(names):
+                report("身份证号", _("身份证号有%(i)s个，信访人有%(n)s人，应一一对应")
+                       % {"i": len(raw_ids), "n": len(names)})
+            ids = [run_cell(report, "身份证号", _id_number, raw) for raw in raw_ids]
+        phone = run_cell(report, "联系电话", clean_phone, text(row.get("联系电话")))
+        heads = 1
+        if text(row.get("来访人数")):
+            heads = run_cell(report, "来访人数", whole_number, row.get("来访人数"), 1, 9999)
+        legal_class = self.classes.get(text(row.get("事项性质")))
+        if legal_class is None:
+            report("事项性质", _("事项性质应为建议意见、检举控告或申诉求决"))
+        category = self.categories.get(text(row.get("事项分类")))
+        if category is None:
+            report("事项分类", _("没有“%(c)s”这个事项分类") % {"c": text(row.get("事项分类"))})
+        request = text(row.get("诉求"))
+        if not request:
+            report("诉求", _("请填写诉求"))
+        if None in ids or None in (mode, legal_class, category, phone, heads) or not (number and organ and names):
+            return None
+        if not request or (mode == Handover.Mode.ASSIGN and due_on is None):
+            return None
+        ids = ids or [""] * len(names)
+        parties = tuple(
+            {"name": name, "id_number": id_number, "phone": phone if i == 0 else "",
+             "address": text(row.get("住址")) if i == 0 else ""}
+            for i, (name, id_number) in enumerate(zip(names, ids))
+        )
+        return {
+            "doc_number": number, "from_organ": organ, "mode": mode, "due_on": due_on, "parties": parties,
+            "head_count": heads, "legal_class": legal_class, "category": category, "request": request,
+            "facts": text(row.get("事实和理由")), "requirements": text(row.get("办理要求")),
+        }
+
+    def key(self, value):
+        return value["doc_number"]
+
+    def duplicate_message(self, first_row):
+        return _("与第%(row)s行的交办单编号相同") % {"row": first_row}
+
+    def existing(self, values):
+        if self.sender is None:
+            return set()
+        numbers = [v["doc_number"] for v in values]
+        return set(Handover.objects.filter(from_unit=self.sender, doc_number__in=numbers).values_list(
+            "doc_number", flat=True,
+        ))
+
+    def existing_message(self):
+        return _("该交办单编号已经登记过（同一上级机关），请勿重复导入")
+
+    def write(self, rows):
+        for number, value in rows:
+            try:
+                intake = Intake.build(
+                    self.user, kind=Case.Kind.PETITION, channel=Channel.ASSIGNED, legal_class=value["legal_class"],
+                    category=value["category"], request=value["request"], facts=value["facts"],
+                    parties=value["parties"], head_count=value["head_count"],
+                )
+                do_receive_handed_down(
+                    self.user, intake, mode=value["mode"], doc_number=value["doc_number"], due_on=value["due_on"],
+                    from_organ=value["from_organ"], requirements=value["requirements"],
+                )
+            except ActionError as error:
+                raise RowError(number, "", error.message)
+        return len(rows)
+
+
 IMPORTERS = {
     ImportJob.Kind.HOUSEHOLDS: HouseholdImporter,
     ImportJob.Kind.VISITORS: VisitorImporter,
     ImportJob.Kind.LEDGER: LedgerImporter,
     ImportJob.Kind.VISITS: VisitImporter,
+    ImportJob.Kind.HANDOVERS: HandoverImporter,
 }
 
 

@@ -17,6 +17,7 @@ class ImportJob(models.Model):
         VISITORS = "visitors", _("排查调解人员")
         LEDGER = "ledger", _("矛盾纠纷排查台账")
         VISITS = "visits", _("入户走访记录")
+        HANDOVERS = "handovers", _("上级交办事项")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("排队中")

@@ -10,4 +10,5 @@ urlpatterns = [
     path("jobs/<int:pk>/", views.job, name="job"),
     path("export/ledger.xlsx", views.export_ledger, name="export_ledger"),
     path("export/visits.xlsx", views.export_visits, name="export_visits"),
+    path("export/handovers/", views.export_exchange, name="export_exchange"),
 ]

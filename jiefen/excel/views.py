@@ -1,4 +1,5 @@
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -7,7 +8,7 @@ from django.views.decorators.http import require_POST
 from jiefen.cases.actions import ActionError
 from jiefen.org import authz
 
-from . import exports, queries
+from . import exchange, exports, queries
 from .actions import do_record_export, do_submit_import
 from .forms import ExportForm, UploadForm
 from .kinds import layout_of
@@ -17,6 +18,7 @@ from .models import ImportJob
 def _import_context(user, form=None):
     start, end = queries.default_period()
     period = {"start": start, "end": end}
+    centre = authz.scope_of(user).centre if authz.in_roles(user, authz.DESK) else None
     return {
         "form": form or UploadForm(),
         "may_import": authz.in_roles(user, authz.DESK),  # the policy row of excel:upload
@@ -24,6 +26,7 @@ def _import_context(user, form=None):
         "jobs": queries.recent_jobs(user),
         "ledger_form": ExportForm(units=queries.export_units(user, "ledger"), auto_id="ledger_%s", initial=period),
         "visits_form": ExportForm(units=queries.export_units(user, "visits"), auto_id="visits_%s", initial=period),
+        "exchange_form": ExportForm(units=[centre], auto_id="exchange_%s", initial=period) if centre else None,
     }
 
 
@@ -109,6 +112,33 @@ def export_visits(request):
     out, rows = exports.visits_workbook(unit, start, end, queries.visit_rows(request.user, unit, start, end))
     do_record_export(request.user, "visits", unit, rows=rows, period=f"{start}~{end}", personal_data=False)
     return _xlsx(out, _("%(u)s入户走访情况登记表（%(s)s至%(e)s）.xlsx") % {"u": unit.name, "s": start, "e": end})
+
+
+@login_required
+def export_exchange(request):
+    """上级交办事项 with their results (报结), in the exchange layout the organ above imports: ?start&end, and
+    ?format=json for the JSON form (jiefen.excel.exchange)."""
+    centre = authz.scope_of(request.user).centre
+    if centre is None or not authz.in_roles(request.user, authz.DESK):
+        raise PermissionDenied(_("只有乡镇（街道）中心的工作人员可以导出上级交办事项"))
+    form = ExportForm(request.GET, units=[centre])
+    start, end = queries.default_period()
+    if not form.is_valid():
+        error = "；".join(e for errors in form.errors.values() for e in errors)
+        return render(request, "excel/index.html", {**_import_context(request.user), "export_error": error},
+                      status=400)
+    start, end = form.cleaned_data["start"] or start, form.cleaned_data["end"] or end
+    adapter = exchange.Exchange(centre, reveal=True)
+    items = adapter.items(start, end)
+    as_json = request.GET.get("format") == "json"
+    do_record_export(request.user, "exchange", centre, rows=len(items), period=f"{start}~{end}", personal_data=True)
+    name = _("%(u)s上级交办事项（%(s)s至%(e)s）") % {"u": centre.name, "s": start, "e": end}
+    if as_json:
+        response = FileResponse(adapter.to_json(items), as_attachment=True, filename=f"{name}.json",
+                                content_type="application/json")
+        response["Cache-Control"] = "private, no-store"
+        return response
+    return _xlsx(adapter.to_xlsx(items, start, end), f"{name}.xlsx")
 
 
 def _xlsx(handle, filename):

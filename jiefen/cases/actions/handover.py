@@ -120,3 +120,41 @@ def transfer(case, event):
 
 
 register_after_step(transfer)
+
+
+@atomic_action
+def do_receive_handed_down(user, intake: Intake, *, mode, doc_number, due_on, from_organ, requirements=""):
+    """Register, at `user`'s township, an item the organ above handed down on its own system or on paper (a row of
+    its exchange file, jiefen.excel): the same case and Handover as do_hand_down, sent by the organ above this
+    township and named as the file names it. No 交办单 is issued here: that document is the sender's own."""
+    centre = intake.centre
+    if mode not in Handover.Mode.values:
+        raise ActionError(_("请选择交办或转送"), field="mode")
+    doc_number, from_organ = (doc_number or "").strip(), (from_organ or "").strip()
+    if not doc_number:
+        raise ActionError(_("请填写交办单编号"), field="doc_number")
+    if not from_organ:
+        raise ActionError(_("请填写交办机关"), field="from_organ")
+    if mode == Handover.Mode.ASSIGN and due_on is None:
+        raise ActionError(_("交办事项须规定办理期限"), field="due_on")
+    above = organs.organ_above(organs.organ_of(centre))
+    if above is None:
+        raise ActionError(_("本乡镇（街道）没有上一级机关，不能登记上级交办事项"))
+    if Handover.objects.filter(from_unit=above.unit, doc_number=doc_number).exists():
+        raise ActionError(_("交办单编号%(number)s已经登记过，请核对") % {"number": doc_number}, field="doc_number")
+    case = do_register_case(user, replace(intake, channel=Channel.ASSIGNED))
+    Handover.objects.create(
+        case=case, mode=mode, from_unit=above.unit, from_organ=from_organ, doc_number=doc_number, due_on=due_on,
+        requirements=(requirements or "").strip(), sent_by=user, sent_at=case.received_at,
+    )
+    words = {"organ": from_organ, "mode": Handover.Mode(mode).label, "number": doc_number}
+    summary = _("登记%(organ)s%(mode)s事项（%(number)s）") % words
+    if due_on is not None:
+        summary += _("，限%(day)s前办结并报结") % {"day": due_on}
+    write_event(
+        case, "hand_down", user, at=case.received_at, summary=summary, note=requirements,
+        data={"mode": mode, "organ": from_organ, "doc_number": doc_number,
+              "due_on": due_on.isoformat() if due_on else "", "from_file": True},
+    )
+    record(user, "case.receive_handed_down", case, status=case.status)
+    return case
