@@ -64,6 +64,9 @@ POLICY = {
     "desk": Rule(DESK, "centre"),
     "desk_check": Rule(DESK, "centre"),
     "desk_route": Rule(DESK, "centre"),
+    # 接口令牌: the centre's director makes and revokes the tokens of other systems (jiefen.api.views).
+    "api_tokens": Rule(DIRECTORS, "centre"),
+    "api_token_revoke": Rule(DIRECTORS, "centre"),
     # 交办、转送 by desk staff above the townships (the view refuses a township's own staff).
     "hand_down": Rule(DESK, "own"),
     "case_list": Rule(STAFF, "case"),
@@ -186,7 +189,7 @@ class PolicyMiddleware:
 
 
 # The main menu's entries, by URL name: each is offered exactly when the policy lets the user open it.
-MENU = ("desk", "leadership:mine", "figures:dashboard", "grid:index", "excel:index")
+MENU = ("desk", "leadership:mine", "figures:dashboard", "grid:index", "excel:index", "api_tokens")
 
 
 def menu(request):

@@ -60,6 +60,8 @@ MIDDLEWARE = [
     # every error is JSON.
     "jiefen.api.middleware.ApiJsonErrorsMiddleware",
     "jiefen.audit.context.AuditContextMiddleware",
+    # Every request through an API token audited under the token's name (inside the audit context: its address).
+    "jiefen.api.middleware.ApiTokenAuditMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -20,5 +20,6 @@ urlpatterns = [
     path("figures/", include("jiefen.figures.urls")),
     path("public/", include("jiefen.portal.urls")),
     path("api/", include("jiefen.api.urls")),
+    path("tokens/", include("jiefen.api.ui_urls")),
     path("excel/", include("jiefen.excel.urls")),
 ]

@@ -6,7 +6,8 @@ from .tokens import do_revoke_api_token
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    """Tokens are made with `manage.py create_api_token` (shown once there); here they are listed and revoked."""
+    """Tokens are made by the centre's director on 接口令牌 (/tokens/) or with `manage.py create_api_token` (shown
+    once there); here they are listed and revoked."""
 
     list_display = ["name", "prefix", "user", "scopes", "created_at", "last_used_at", "revoked_at"]
     list_filter = ["revoked_at"]

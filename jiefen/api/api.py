@@ -18,6 +18,7 @@ from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Val
 from ninja.renderers import JSONRenderer
 from ninja.security import APIKeyQuery, HttpBearer
 
+from jiefen.audit.context import current_via
 from jiefen.cases.actions import ActionError, CaseChanged
 
 from .models import Scope
@@ -26,11 +27,19 @@ from .tokens import authenticate
 logger = logging.getLogger(__name__)
 
 
+def through(request, token):
+    """Note on the request (and on every audit record it writes) which token it came through."""
+    if token is not None:
+        request.api_token = token
+        current_via.set(f"接口令牌“{token.name}”（{token.prefix}…）")
+    return token
+
+
 class BearerToken(HttpBearer):
-    openapi_description = "Authorization: Bearer <令牌>（manage.py create_api_token 创建）"
+    openapi_description = "Authorization: Bearer <令牌>（中心主任在“接口令牌”页面创建）"
 
     def authenticate(self, request, token):
-        return authenticate(token)
+        return through(request, authenticate(token))
 
 
 class Open311Key(APIKeyQuery):
@@ -39,7 +48,7 @@ class Open311Key(APIKeyQuery):
     param_name = "api_key"
 
     def authenticate(self, request, key):
-        return authenticate(key)
+        return through(request, authenticate(key))
 
 
 class ChineseJSONRenderer(JSONRenderer):

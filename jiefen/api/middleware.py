@@ -7,7 +7,10 @@ turns any such answer under /api/ into the API's error shape: {"detail", "errors
 GeoReport v2 list of {"code", "description"} under /api/open311/. JSON the API wrote itself passes untouched.
 """
 
+from django.db import transaction
 from django.http import JsonResponse
+
+from jiefen.audit.records import record
 
 API_PREFIX = "/api/"
 OPEN311_PREFIX = "/api/open311/"
@@ -49,3 +52,21 @@ def as_json(request, response):
     if "Allow" in response:
         answer["Allow"] = response["Allow"]
     return answer
+
+
+class ApiTokenAuditMiddleware:
+    """One audit record per request that came through an API token, under the token's name: who (the token's
+    account), through which token, what (method, address, answer). Inside the audit context, so the record carries
+    the client's address; the records the request's own changes wrote name the token too (details "via")."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        token = getattr(request, "api_token", None)
+        if token is not None:
+            with transaction.atomic():
+                record(token.user, "api.request", token, method=request.method, path=request.path[:200],
+                       status=response.status_code, token=token.name)
+        return response

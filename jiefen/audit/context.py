@@ -1,4 +1,5 @@
-"""The client address of the current request, for audit records written deep in action functions.
+"""The client address of the current request (and the API token it came through), for audit records written deep
+in action functions.
 
 The address is the direct peer (REMOTE_ADDR) unless that peer is one of settings.TRUSTED_PROXIES (addresses or
 networks, e.g. the load balancer): only then is X-Forwarded-For believed, read from the right, skipping the trusted
@@ -11,6 +12,10 @@ from contextvars import ContextVar
 from django.conf import settings
 
 current_address: ContextVar[str | None] = ContextVar("current_address", default=None)
+# The API token the current request came through ("12345热线（jf_AbC12…）"), set by the API's authentication: every
+# audit record written during the request names it (jiefen.audit.records), so a change through a token is told
+# apart from the same account's own work.
+current_via: ContextVar[str | None] = ContextVar("current_via", default=None)
 
 
 def _ip(value):
@@ -45,7 +50,9 @@ class AuditContextMiddleware:
 
     def __call__(self, request):
         token = current_address.set(client_address(request))
+        via = current_via.set(None)
         try:
             return self.get_response(request)
         finally:
+            current_via.reset(via)
             current_address.reset(token)

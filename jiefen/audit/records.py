@@ -9,8 +9,8 @@
 - record_login(user_or_none, username, result, **details): a login attempt (accounts app); `result` is ok, failed
   or locked. The password never reaches this module.
 
-Each record carries the client address of the current request (jiefen.audit.context) and is appended to the hash
-chain (jiefen.audit.chain).
+Each record carries the client address of the current request (jiefen.audit.context), the API token it came
+through if any (details "via"), and is appended to the hash chain (jiefen.audit.chain).
 """
 
 import ipaddress
@@ -19,7 +19,7 @@ import json
 from django.core.serializers.json import DjangoJSONEncoder
 
 from . import chain
-from .context import current_address
+from .context import current_address, current_via
 from .models import AuditRecord
 
 _CLIPPED = ("action", "object_type", "object_ref", "result")
@@ -41,6 +41,8 @@ def _address():
 def record(actor, action, obj=None, *, result="ok", **details):
     """Append one audit record; call inside the transaction of the change it records."""
     # Stored as the JSON the database gives back, so the hash computed now matches the one recomputed on verify.
+    if (via := current_via.get()) and "via" not in details:
+        details["via"] = via
     details = json.loads(json.dumps(details, cls=DjangoJSONEncoder))
     return chain.append(
         actor=actor if actor is not None and actor.is_authenticated else None,

@@ -12,6 +12,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jiefen.audit.context import current_via
 from jiefen.audit.records import record
 
 from .. import deadlines, extensions
@@ -55,7 +56,10 @@ class tracked:  # lowercase: used as a context manager, like transaction.atomic
 
 
 def write_event(case, kind, user, *, at, summary, from_status="", note="", data=None, public=False):
-    """The one place a timeline entry is written: every step's, and registration's."""
+    """The one place a timeline entry is written: every step's, and registration's. A step taken by another
+    system through an API token keeps the token's name ("via"), shown to staff beside the actor."""
+    if via := current_via.get():
+        data = {**(data or {}), "via": via}
     return Event.objects.create(
         case=case, kind=kind, at=at, actor=user, from_status=from_status, to_status=case.status, summary=summary,
         note=note, data=data or {}, public=public,
