@@ -115,7 +115,9 @@ def test_correcting_the_accused_unit_after_the_hand_over_takes_the_case_back_and
     do_assign_case(people["leader"], case, expected_version=case.version, unit=org["village_a"],
                    co_units=[org["labour_office"]])
     do_sign_for_case(people["handler"], case, expected_version=case.version)
-    Notification.objects.create(recipient=people["handler"], case=case, title=f"{case.number}已交办")
+    # 东村's handler was told of the hand-over (交办待签收); and a notice of the case of another kind.
+    assert Notification.objects.filter(case=case, recipient=people["handler"]).count() == 1
+    Notification.objects.create(recipient=people["handler"], case=case, title=f"{case.number}待办")
     Notification.objects.create(recipient=people["land_handler"], case=case, title="无关的通知")
     with pytest.raises(ActionError, match="没有变化"):
         do_set_accused_unit(people["leader"], case, expected_version=case.version, accused_unit=org["land_office"],
@@ -129,7 +131,7 @@ def test_correcting_the_accused_unit_after_the_hand_over_takes_the_case_back_and
     assert not Notification.objects.filter(case=case, recipient=people["handler"]).exists()
     assert Notification.objects.filter(case=case, recipient=people["land_handler"]).exists()
     event = case.events.get(kind="set_accused_unit")
-    assert event.data["notifications_withdrawn"] == 1 and "东村" in event.data["withdrawn_units"]
+    assert event.data["notifications_withdrawn"] == 2 and "东村" in event.data["withdrawn_units"]
     assert not event.public
 
 

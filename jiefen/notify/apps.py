@@ -8,8 +8,8 @@ def withdraw_from_accused_side(case, side):
     from .models import Notification
 
     units = Unit.objects.filter(side).values("id")
-    deleted, _by_model = Notification.objects.filter(case=case, recipient__unit__in=units).delete()
-    return deleted
+    _total, by_model = Notification.objects.filter(case=case, recipient__unit__in=units).delete()
+    return by_model.get(Notification._meta.label, 0)  # the notifications, not their outbox rows
 
 
 class Config(AppConfig):
@@ -21,3 +21,8 @@ class Config(AppConfig):
         from jiefen.cases import extensions
 
         extensions.register_once(extensions.accused_side_hooks, withdraw_from_accused_side)
+        from jiefen.cases.steps.perform import register_after_step
+
+        from .handoffs import tell
+
+        register_after_step(tell)

@@ -34,13 +34,23 @@ def handlers_of(unit_id):
     )
 
 
-def organ_has_desk_staff(unit, *, government):
-    """Whether active desk staff act for the organ that is `unit` (jiefen.org.organs.sits_in, as one query)."""
+def organ_desk_staff(unit, *, government):
+    """Active desk staff who act for the organ that is `unit` (jiefen.org.organs.sits_in, as one query)."""
     staff = User.objects.filter(is_active=True, role__in=authz.DESK)
     if not government:
-        return staff.filter(unit__path__startswith=unit.path).exists()
+        return staff.filter(unit__path__startswith=unit.path)
     acting = Q(unit=unit) | Q(unit__acts_for=unit)
     if unit.kind == Unit.Kind.TOWNSHIP:
         # A township's offices without a seal of their own (and so without an organ name) act in its name.
         acting |= Q(unit__path__startswith=unit.path, unit__organ_name="") & ~Q(unit__kind=Unit.Kind.TOWNSHIP)
-    return staff.filter(acting).exists()
+    return staff.filter(acting).order_by("id")
+
+
+def organ_has_desk_staff(unit, *, government):
+    """Whether active desk staff act for the organ that is `unit`."""
+    return organ_desk_staff(unit, government=government).exists()
+
+
+def desk_of(centre):
+    """The centre's active desk staff (接待员, 领导, 主任): who takes in what arrives for the township."""
+    return User.objects.filter(is_active=True, role__in=authz.DESK, unit=centre).order_by("id")

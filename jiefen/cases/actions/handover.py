@@ -151,10 +151,11 @@ def do_receive_handed_down(user, intake: Intake, *, mode, doc_number, due_on, fr
     summary = _("登记%(organ)s%(mode)s事项（%(number)s）") % words
     if due_on is not None:
         summary += _("，限%(day)s前办结并报结") % {"day": due_on}
-    write_event(
+    event = write_event(
         case, "hand_down", user, at=case.received_at, summary=summary, note=requirements,
         data={"mode": mode, "organ": from_organ, "doc_number": doc_number,
               "due_on": due_on.isoformat() if due_on else "", "from_file": True},
     )
+    announce(case, event)  # the apps' hooks (the township's desk is told); no 交办单 is issued for it here
     record(user, "case.receive_handed_down", case, status=case.status)
     return case

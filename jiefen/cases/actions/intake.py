@@ -19,7 +19,7 @@ from .. import deadlines, extensions, queries, search
 from ..errors import ActionError
 from ..models import ACCUSABLE_KINDS, GROUP_SIZE, Case, CaseSequence, Category, Channel, Contact, LegalClass, Party
 from ..personal import clean_id_number, clean_phone, keyed_hash
-from ..steps.perform import ALLOWED_CLOCK_SKEW, atomic_action, tracked, write_event
+from ..steps.perform import ALLOWED_CLOCK_SKEW, announce, atomic_action, tracked, write_event
 
 QUERY_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud over the phone
 MAX_REPRESENTATIVES = 5  # 信访工作条例 第二十条第三款: 多人走访提出共同事项的，推选代表，代表人数不得超过5人
@@ -323,9 +323,10 @@ def open_case(acting_user, intake):
         recorded_by=acting_user,
     )
     summary = _("登记%(channel)s，%(n)s人") % {"channel": Channel(intake.channel).label, "n": head_count}
-    write_event(case, "register", acting_user, at=received_at, summary=summary, public=True)
+    event = write_event(case, "register", acting_user, at=received_at, summary=summary, public=True)
     deadlines.apply_event(case, "register", timezone.localdate(received_at))
     search.index_case(case)
+    announce(case, event)  # the apps' after-step hooks (a new online petition is told to the desk)
     record(acting_user, "case.register", case, status=case.status)
     change.done(case)
     return case
