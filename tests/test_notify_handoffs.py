@@ -93,3 +93,11 @@ def test_one_who_stays_out_of_the_case_is_told_nothing(org, people):
     do_recuse(people["leader"], case, person=people["handler"], reason="近亲属")
     do_assign_case(people["leader"], case, expected_version=case.version, unit=org["village_a"])
     assert titles(people["handler"]) == []
+
+
+def test_a_step_entered_long_after_the_fact_tells_no_one(org, people):
+    long_ago = timezone.now() - dt.timedelta(days=20)
+    case = register(people["clerk"], village=org["village_a"], received_at=long_ago)
+    do_accept_case(people["leader"], case, expected_version=case.version, at=long_ago)
+    do_assign_case(people["leader"], case, expected_version=case.version, unit=org["village_a"], at=long_ago)
+    assert titles(people["handler"]) == []

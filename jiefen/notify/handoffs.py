@@ -10,10 +10,14 @@ app and through the outbox, once per step (dedupe key: the event and the person)
 - 报结 (report_back): the staff of the organ that handed it down; 退回重办 (return_report): the township's leadership.
 
 Whoever stays out of the case (回避) is told nothing of it. Called after each step by the core's after-step hook,
-inside the step's transaction: a step rolled back tells no one.
+inside the step's transaction: a step rolled back tells no one. A step entered after the fact from a paper ledger,
+more than CAUGHT_UP days after it happened, tells no one either: that work was handed on over paper long since.
 """
 
+import datetime as dt
+
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
@@ -97,10 +101,13 @@ WHO = {
 }
 
 
+CAUGHT_UP = dt.timedelta(days=3)
+
+
 def tell(case, event: Event):
     """Tell whoever the step `event` hands work to (WHO), each once; returns how many were told."""
     find = WHO.get(event.kind)
-    if find is None:
+    if find is None or event.at < timezone.now() - CAUGHT_UP:
         return 0
     people, title = find(case, event)
     recused = set(case.recusals.values_list("user_id", flat=True)) if people else set()
