@@ -42,27 +42,29 @@ def world(transactional_db, settings, tmp_path):
 def test_the_handler_reads_a_reminder_and_an_escalation_under_the_bell(world, login_page, live_server, shoot):
     case, people = world
     handler = login_page(people["handler"])
-    assert handler.inner_text("#bell .badge") == "2"
+    # The hand-over (交办待签收) told the village first; then the reminder and the escalation.
+    assert handler.inner_text("#bell .badge") == "3"
     shoot(handler, "supervision-01-bell")
 
     handler.click("#bell")
     handler.wait_for_load_state()
     assert handler.url.endswith("/notifications/")
     items = handler.locator("li.notification")
-    assert items.count() == 2
+    assert items.count() == 3
     assert "超期督办" in items.nth(0).inner_text() and "到期提醒" in items.nth(1).inner_text()
+    assert "交办待签收" in items.nth(2).inner_text()
     assert handler.locator(f"a[href^='/cases/{case.number}/supervision/']").count() == 1
     shoot(handler, "supervision-02-notifications")
 
     # Marked read in place: the item loses its highlight and the bell counts down, without leaving the page.
     items.nth(1).locator("button:has-text('标为已读')").click()
-    handler.wait_for_selector("#bell .badge:has-text('1')")
+    handler.wait_for_selector("#bell .badge:has-text('2')")
     assert "已读" in handler.locator("li.notification").nth(1).inner_text()
-    assert Notification.objects.filter(recipient=people["handler"], read_at__isnull=True).count() == 1
+    assert Notification.objects.filter(recipient=people["handler"], read_at__isnull=True).count() == 2
 
     handler.locator("li.notification").nth(0).locator("a", has_text="查看案件").click()
     handler.wait_for_load_state()
     assert handler.url.endswith(f"/cases/{case.number}/")
     assert "超期督办：办理期限已超期1个工作日" in handler.inner_text("ol.timeline")
-    assert handler.locator("#bell .badge").count() == 0
+    assert handler.inner_text("#bell .badge") == "1"  # the hand-over notice, still unread
     shoot(handler, "supervision-03-case-timeline")
