@@ -144,7 +144,7 @@ def _other_town_leader(org):
 
 def kwargs_for(name, pattern, world, variant):
     """URL arguments that point at the object of `variant`; None when the URL takes none."""
-    keys = set(pattern.pattern.converters)
+    keys = set(pattern.pattern.converters) or set(pattern.pattern.regex.groupindex)  # path() or re_path()
     if not keys:
         return {}
     case = world[variant]
@@ -155,7 +155,10 @@ def kwargs_for(name, pattern, world, variant):
         "party_id": case.parties.first().pk,
         "field": "id_number",
         "kind": "households" if name == "excel:template" else "acceptance_notice",
-        "fmt": "pdf",
+        "fmt": "json" if name.startswith("api:open311") else "pdf",
+        "service_code": str(case.category_id),
+        "token_id": "t1",
+        "key": case.parties.first().id_number_hash,
         "code": case.centre.code,
         "month": timezone.localdate().strftime("%Y-%m"),
         "day": timezone.localdate().isoformat(),

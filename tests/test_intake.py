@@ -195,6 +195,7 @@ def test_an_open311_request_is_online_and_no_leader_received_it(client, org, peo
     response = client.post("/api/open311/v2/requests.json", {
         "service_code": str(wages().pk), "description": "工地拖欠工资", "last_name": "陈", "first_name": "大山",
         "phone": "13800138000", "address_string": org["village_a"].name,
+        "attribute[employer]": "青山建筑公司", "attribute[workers]": "3",
     }, HTTP_AUTHORIZATION=f"Bearer {api_token}")
     assert response.status_code == 201, response.content
     case = Case.objects.get()
@@ -222,9 +223,11 @@ def test_the_api_refuses_what_the_desk_refuses_and_changes_nothing(client, org, 
 def test_open311_names_the_parameter_the_intake_refused(client, org, api_token):
     response = client.post("/api/open311/v2/requests.json", {
         "service_code": str(wages().pk), "description": "工地拖欠工资", "last_name": "陈", "phone": "12345",
+        "address_string": "东村", "attribute[employer]": "青山建筑公司", "attribute[workers]": "3",
     }, HTTP_AUTHORIZATION=f"Bearer {api_token}")
     assert response.status_code == 400
-    assert response.json()["errors"][0]["field"] == "phone" and "电话号码格式不正确" in response.json()["detail"]
+    [error] = response.json()  # GeoReport v2's error list
+    assert error["code"] == 400 and error["description"].startswith("phone：电话号码格式不正确")
     assert Case.objects.count() == 0
 
 

@@ -319,8 +319,12 @@ def argument_sets(name, pattern, accusations, town):
     today = timezone.localdate()
     kinds = list(ImportJob.Kind.values) if name == "excel:template" else list(NOTICES)
     common = {
-        "action": list(registry.codes()), "field": sorted(REVEALABLE_FIELDS), "kind": kinds, "fmt": ["pdf", "xlsx"],
+        "action": list(registry.codes()), "field": sorted(REVEALABLE_FIELDS), "kind": kinds,
+        "fmt": ["json", "xml"] if name.startswith("api:open311") else ["pdf", "xlsx"],
         "code": [town.code], "month": [today.strftime("%Y-%m")], "day": [today.isoformat()],
+        "service_code": sorted({str(c.category_id) for c in cases}), "token_id": ["t1"],
+        # The person page of each accuser, by the keyed hash it is reached by.
+        "key": sorted({h for c in cases for p in c.parties.all() for h in (p.id_number_hash, p.phone_hash) if h}),
     }
     if name.startswith("admin:"):
         models = _admin_models()

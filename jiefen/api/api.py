@@ -3,8 +3,8 @@
 Every endpoint acts as the token's staff account, through the same access and action functions as the pages;
 on top of that account's role the token carries permissions (models.Scope), each endpoint needing one.
 The OpenAPI 3 document is served at /api/openapi.json; no docs page (Swagger UI would load from a CDN).
-The routers (cases.py, open311.py) import this module and are mounted on `api` in urls.py, so this module imports
-neither of them and any of the three can be imported first.
+The router (cases.py) imports this module and is mounted on `api` in urls.py, so this module imports neither and
+either can be imported first. Open311 GeoReport v2 (georeport.py) is not part of this API: it answers in XML too.
 """
 
 import logging
@@ -16,7 +16,7 @@ from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 from ninja.renderers import JSONRenderer
-from ninja.security import APIKeyQuery, HttpBearer
+from ninja.security import HttpBearer
 
 from jiefen.audit.context import current_via
 from jiefen.cases.actions import ActionError, CaseChanged
@@ -42,15 +42,6 @@ class BearerToken(HttpBearer):
         return through(request, authenticate(token))
 
 
-class Open311Key(APIKeyQuery):
-    """Open311 clients send the key as ?api_key=…"""
-
-    param_name = "api_key"
-
-    def authenticate(self, request, key):
-        return through(request, authenticate(key))
-
-
 class ChineseJSONRenderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
@@ -67,8 +58,8 @@ api = NinjaAPI(
     title="解纷 开放接口",
     version="1",
     description=(
-        "矛调中心案件的开放接口：案件查询、登记、来访登记、办理操作、统计数据，"
-        "以及 Open311 GeoReport v2 兼容接口。"
+        "矛调中心案件的开放接口：案件查询、登记、来访登记、办理操作、统计数据。"
+        "Open311 GeoReport v2 接口另见 /api/open311/discovery.xml（XML 与 JSON）。"
     ),
     auth=[BearerToken()],
     urls_namespace="api:v1",  # nested in the app namespace "api" (jiefen/api/urls.py)

@@ -4,7 +4,8 @@ Django answers some requests before any view of the API runs: a POST without a C
 authenticates (CsrfViewMiddleware), a method a route does not take (django-ninja's 405, an empty text/html page),
 a refusal of the access policy, a crash outside the API's own handlers. This middleware, outside all of them,
 turns any such answer under /api/ into the API's error shape: {"detail", "errors"} for the case API, the
-GeoReport v2 list of {"code", "description"} under /api/open311/. JSON the API wrote itself passes untouched.
+GeoReport v2 list of {"code", "description"} under /api/open311/ (as XML where the address ends in .xml). JSON and
+XML the API wrote itself pass untouched.
 """
 
 from django.db import transaction
@@ -45,10 +46,13 @@ def as_json(request, response):
     status = response.status_code
     message = MESSAGES.get(status, MESSAGES[500] if status >= 500 else MESSAGES[400])
     if request.path.startswith(OPEN311_PREFIX):
-        body = [{"code": status, "description": message}]
+        from .georeport import error_reply, format_of
+
+        answer = error_reply(format_of(request.path), status, message)
     else:
-        body = {"detail": message, "errors": []}
-    answer = JsonResponse(body, status=status, safe=False, json_dumps_params={"ensure_ascii": False})
+        answer = JsonResponse(
+            {"detail": message, "errors": []}, status=status, json_dumps_params={"ensure_ascii": False}
+        )
     if "Allow" in response:
         answer["Allow"] = response["Allow"]
     return answer

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from jiefen.cases.fields import EncryptedCharField
+
 
 class Scope(models.TextChoices):
     READ = "read", _("读取案件")
@@ -41,3 +43,30 @@ class ApiToken(models.Model):
     @property
     def active(self):
         return self.revoked_at is None
+
+
+class ServiceRequest(models.Model):
+    """What an Open311 client sent with a case beyond the intake's fields: the location as given (coordinates and
+    address text), the reporter's email, a media link, the answers to the service's attributes, the client's ids."""
+
+    case = models.OneToOneField(
+        "cases.Case", models.CASCADE, related_name="service_request", verbose_name=_("案件")
+    )
+    token = models.ForeignKey(
+        ApiToken, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("提交令牌")
+    )
+    lat = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    long = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    address_string = models.CharField(_("地址（原文）"), max_length=200, blank=True)
+    email = EncryptedCharField(_("电子邮箱"), plain_max_length=100, blank=True)
+    media_url = models.URLField(_("图片链接"), max_length=500, blank=True)
+    attributes = models.JSONField(_("附加信息"), default=dict, blank=True)
+    device_id = models.CharField(_("设备标识"), max_length=100, blank=True)
+    account_id = models.CharField(_("客户端账号"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("Open311 服务请求")
+        verbose_name_plural = _("Open311 服务请求")
+
+    def __str__(self):
+        return str(self.case_id)

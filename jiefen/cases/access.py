@@ -156,6 +156,12 @@ def remembered_case(pk):
     return Case.objects.filter(pk=pk).select_related(*CITIZEN_RELATED).first()
 
 
+def public_claims():
+    """Claims, for a read without a login by an app that publishes some of them (jiefen.api's GeoReport v2: those
+    its reporters sent in, without personal data). Never an accusation: who accused whom is never public."""
+    return Case.objects.filter(legal_class=LegalClass.CLAIM)
+
+
 def centre_cases(centre_ids):
     """Every case of these townships: reads of a centre as a whole (figures, the meeting pack), whose callers take
     the townships from the reader's scope (authz.scope_of(user).centres)."""
