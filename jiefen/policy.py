@@ -78,6 +78,8 @@ POLICY = {
     "case_document": Rule(STAFF, "case"),
     "case_issued": Rule(STAFF, "case"),
     "case_service_receipt": Rule(STAFF, "case"),
+    # 一人一档: one person's cases across the deployment, only those of the viewer's scope (jiefen.cases.people).
+    "person": Rule(STAFF, "case"),
     # Notifications and supervision (jiefen.notify).
     "notifications": Rule(STAFF, "own"),
     "notification_bell": Rule(STAFF, "own"),
@@ -153,7 +155,8 @@ NAMESPACES = {
     "admin": Rule(STAFF, "none", write_roles=STAFF),
     # The public portal: citizens, no login; tracking is by case number and query code (jiefen.portal).
     "portal": PUBLIC,
-    # The open API authenticates its tokens and checks each token's permissions itself (jiefen.api).
+    # The open API authenticates its tokens and checks each token's permissions itself (jiefen.api). GeoReport v2's
+    # reads need no key and then publish only what its reporters sent in, without personal data (api/georeport.py).
     "api": TOKEN,
 }
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import people, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -17,4 +17,5 @@ urlpatterns = [
     path("cases/<str:number>/issued/<int:pk>.pdf", views.case_issued, name="case_issued"),
     path("cases/<str:number>/issued/<int:pk>/service-receipt.pdf", views.case_service_receipt,
          name="case_service_receipt"),
+    path("people/<str:key>/", people.person, name="person"),
 ]
