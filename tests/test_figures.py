@@ -256,3 +256,20 @@ def test_percentile_is_nearest_rank():
     assert queries.percentile({}, 90) is None
     assert queries.percentile({1: 9, 100: 1}, 90) == 1
     assert queries.percentile({1: 8, 100: 2}, 90) == 100
+
+
+def test_each_contact_counts_under_its_own_channel_and_links_to_its_cases(people, may):
+    """A call on a visit case is a call: 接待来访 counts the visits' person-times only, 来电 the calls', and each
+    figure's link lists the cases with a contact of that channel (issue 13, point 3)."""
+    leader, clerk = people["leader"], people["clerk"]
+    with on(dt.date(2026, 5, 16)):
+        do_record_contact(clerk, may["A"], channel=Channel.CALL, head_count=2)  # A came in as a visit in April
+    visits = figures(leader, channel=Channel.VISIT)
+    calls = figures(leader, channel=Channel.CALL)
+    assert (by_code(visits)["received"]["value"], by_code(visits)["persons"]["value"]) == (2, 10)
+    assert (by_code(calls)["received"]["value"], by_code(calls)["persons"]["value"]) == (1, 3)
+    assert by_code(figures(leader))["persons"]["value"] == 13  # every contact once, whatever the channel
+    assert visits["sentence"].startswith("2026年5月1日至2026年5月31日，接待来访 2 件 10 人次")
+    assert listed(leader, by_code(calls)["persons"]["url"]) == ["A", "C"]
+    assert listed(leader, by_code(visits)["persons"]["url"]) == ["B", "E", "G"]
+    assert listed(leader, by_code(calls)["received"]["url"]) == ["C"]

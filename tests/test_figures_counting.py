@@ -4,6 +4,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import time_machine
+from django.db.models import Sum
 
 from jiefen.cases.actions import do_record_contact
 from jiefen.cases.models import Channel
@@ -49,8 +50,11 @@ def test_registering_and_closing_a_case_moves_the_figures_and_matches_a_recount(
     handle(people, org, case, dt.date(2026, 3, 20))
     assert counting.differences() == []
     # The case moved from no unit to the land office when it was signed for: its row moved with it.
-    day = DailyFigure.objects.get(day=dt.date(2026, 3, 2), unit_id=org["land_office"].pk)
-    assert (day.received, day.repeat, day.contacts, day.persons) == (1, 1, 2, 5)
+    # Each contact counts under its own channel: the visit of 3 people, then a call of 2 (issue 13, point 3).
+    days = DailyFigure.objects.filter(day=dt.date(2026, 3, 2), unit_id=org["land_office"].pk)
+    assert {d.channel: (d.received, d.repeat, d.contacts, d.persons) for d in days} == {
+        Channel.VISIT: (1, 1, 1, 3), Channel.CALL: (0, 0, 1, 2),
+    }
     assert not DailyFigure.objects.filter(unit_id=0).exclude(received=0, contacts=0, persons=0).exists()
     land = org["land_office"].pk
     closed = DailyFigure.objects.get(day=dt.date(2026, 3, 20), unit_id=land)
@@ -68,6 +72,8 @@ def test_registering_and_closing_a_case_moves_the_figures_and_matches_a_recount(
     # The 60-day handling clock (due 05-19) was met by the reply of 03-20: counted on 05-19, on time.
     handled = DailyFigure.objects.get(day=dt.date(2026, 5, 19), unit_id=land)
     assert (handled.handling_done, handled.handling_on_time) == (1, 1)
-    march = MonthFigure.objects.get(month=dt.date(2026, 3, 1))
-    assert (march.received, march.accepted, march.closed, march.persons, march.acceptance_decided) == (1, 1, 1, 5, 1)
+    march = MonthFigure.objects.filter(month=dt.date(2026, 3, 1)).aggregate(
+        *(Sum(c) for c in ("received", "accepted", "closed", "persons", "acceptance_decided"))
+    )
+    assert list(march.values()) == [1, 1, 1, 5, 1]
     assert HandlingDays.objects.get().days == 18

@@ -122,7 +122,9 @@ class CaseFilter(django_filters.FilterSet):
     village = django_filters.ModelChoiceFilter(
         label=_("村（社区）"), queryset=Unit.objects.none(), empty_label=_("全部村（社区）"),
     )
-    channel = django_filters.ChoiceFilter(label=_("渠道"), choices=Channel.choices, empty_label=_("全部渠道"))
+    channel = django_filters.ChoiceFilter(
+        label=_("渠道"), choices=Channel.choices, empty_label=_("全部渠道"), method="filter_channel"
+    )
     unit = django_filters.ModelChoiceFilter(
         label=_("责任单位"), field_name="responsible_unit", queryset=Unit.objects.none(), empty_label=_("全部单位"),
     )
@@ -229,12 +231,23 @@ class CaseFilter(django_filters.FilterSet):
         start, end = period
         return queryset.filter(closed_q(start or dt.date(1900, 1, 1), end or timezone.localdate()))
 
+    def _by_contacts(self):
+        return bool(self.values.get("contacted_from") or self.values.get("contacted_to"))
+
+    def filter_channel(self, queryset, name, value):
+        """The channel the case came in by; with a contact period, the channel of the contacts instead (a call on a
+        visit case is a call: figures.counting counts each contact under its own channel)."""
+        return queryset if self._by_contacts() else queryset.filter(channel=value)
+
     def filter_contacted(self, queryset, name, value):
-        """With a visit, letter or call in the period: the cases of the 人次 and 来访次数 figures."""
+        """With a visit, letter or call in the period (of the chosen channel, if one is): the cases of the 人次 and
+        来访次数 figures."""
         if (period := self._period(name)) is None:
             return queryset
         start, end = period
         contacts = Contact.objects.all()
+        if self.values.get("channel"):
+            contacts = contacts.filter(channel=self.values["channel"])
         if start:
             contacts = contacts.filter(occurred_at__gte=day_start(start))
         if end:

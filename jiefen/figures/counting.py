@@ -6,7 +6,8 @@ counter means for the page: measures.py):
 - on the day it was registered: received (1), repeat (1 if Case.contact_count > 1), and its
   satisfaction answer if any (sat_answers, sat_satisfied for 满意, sat_basic for 基本满意);
 - on its acceptance day (Case.accepted_on): accepted (1);
-- on the day of each contact (the first visit included): contacts (1) and persons (the head count);
+- on the day of each contact (the first visit included), under the contact's own channel: contacts (1) and
+  persons (the head count);
 - on the day it finished (closed_at; for a 终结 recorded without one, the day of the re-review decision):
   if it is 办结 or 终结 (measures.DONE): closed, final (终结), closed_single (exactly one contact), resolved
   (实际化解), handling_days (days from registration to finishing) and one count in the HandlingDays histogram;
@@ -63,9 +64,9 @@ def month_of(day):
 
 def contributions(case, contacts, clocks, final_at=None):
     """Counter {(dims, day, counter): n} of one case. `case` is a dict of CASE_FIELDS, `contacts` a list of
-    (occurred_at, head_count), `clocks` a list of (rule code, due_on, finished_on) of its finished timeliness
-    clocks, `final_at` when a 终结 without closed_at was decided. dims = (centre, village, unit, category, channel,
-    kind), 0 for none."""
+    (occurred_at, head_count, channel), each counted under its own channel, `clocks` a list of (rule code, due_on,
+    finished_on) of its finished timeliness clocks, `final_at` when a 终结 without closed_at was decided.
+    dims = (centre, village, unit, category, channel, kind), 0 for none."""
     dims = (
         case["centre_id"], case["village_id"] or 0, case["responsible_unit_id"] or 0, case["category_id"],
         case["channel"], case["kind"],
@@ -84,10 +85,11 @@ def contributions(case, contacts, clocks, final_at=None):
             out[dims, received, "sat_basic"] += 1
     if case["accepted_on"] is not None:
         out[dims, case["accepted_on"], "accepted"] += 1
-    for occurred_at, head_count in contacts:
+    for occurred_at, head_count, channel in contacts:
         day = local_day(occurred_at)
-        out[dims, day, "contacts"] += 1
-        out[dims, day, "persons"] += head_count
+        by_contact = (*dims[:4], channel, *dims[5:])  # a call on a visit case is a call (issue 13, point 3)
+        out[by_contact, day, "contacts"] += 1
+        out[by_contact, day, "persons"] += head_count
     finished = finished_day(case, final_at)
     if finished is not None and case["status"] in measures.DONE:
         days = (finished - received).days
@@ -126,10 +128,10 @@ def facts(cases_q):
     contacts, clocks = defaultdict(list), defaultdict(list)
     final_at = {}
     for chunk in _chunks(ids, 900):
-        for case_id, occurred_at, heads in Contact.objects.filter(case_id__in=chunk).values_list(
-            "case_id", "occurred_at", "head_count"
+        for case_id, occurred_at, heads, channel in Contact.objects.filter(case_id__in=chunk).values_list(
+            "case_id", "occurred_at", "head_count", "channel"
         ):
-            contacts[case_id].append((occurred_at, heads))
+            contacts[case_id].append((occurred_at, heads, channel))
         for case_id, *clock in finished_clocks(Deadline.objects.filter(case_id__in=chunk)).values_list(
             "case_id", "rule__code", "due_on", "finished_on"
         ):
@@ -292,15 +294,17 @@ def recount_centre_sql(centre_id):
         for counter in ("received", "repeat", "sat_answers", "sat_satisfied", "sat_basic"):
             if row[counter]:
                 contribs[dims(row), row["day"], counter] += row[counter]
+    # Contacts under their own channel, the rest of the dimensions the case's.
     prefixed = [f"case__{d}" for d in DIMS]
     contacts = (
         Contact.objects.filter(case__in=normal)
         .annotate(day=TruncDate("occurred_at"))
-        .values(*prefixed, "day")
+        .values(*(p for p in prefixed if p != "case__channel"), "channel", "day")
         .annotate(n=Count("id"), heads=Sum("head_count"))
         .order_by()
     )
     for row in contacts.iterator(chunk_size=10000):
+        row["case__channel"] = row["channel"]
         contribs[dims(row, "case__"), row["day"], "contacts"] += row["n"]
         contribs[dims(row, "case__"), row["day"], "persons"] += row["heads"]
     accepted = (

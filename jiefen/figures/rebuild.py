@@ -70,7 +70,7 @@ def rebuild():
     )
     zeros = {c: "0" for c in COUNTERS}
 
-    def select(day_sql, source, where, **values):
+    def select(day_sql, source, where, dims=dims, **values):
         cols = {**zeros, **values}
         return (
             f"SELECT {dims}, {day_sql} AS day, "
@@ -85,9 +85,9 @@ def rebuild():
         sat_satisfied=f"CASE WHEN c.satisfaction = '{counting.SATISFIED}' THEN 1 ELSE 0 END",
         sat_basic=f"CASE WHEN c.satisfaction = '{counting.BASIC}' THEN 1 ELSE 0 END",
     )
-    contacted = select(
+    contacted = select(  # each contact under its own channel (counting.contributions)
         day("t.occurred_at"), "cases_contact t JOIN cases_case c ON c.id = t.case_id", f"NOT {legacy}",
-        contacts="1", persons="t.head_count",
+        dims=dims.replace("c.channel AS channel", "t.channel AS channel"), contacts="1", persons="t.head_count",
     )
     accepted = select("c.accepted_on", "cases_case c", f"c.accepted_on IS NOT NULL AND NOT {legacy}", accepted="1")
     is_done = f"c.status IN ({done})"
