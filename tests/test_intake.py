@@ -287,3 +287,21 @@ def test_the_portal_puts_the_intakes_refusal_on_its_own_field(org):
         )
     assert error.value.field == "phone"
     assert Case.objects.count() == 0
+
+
+def test_a_group_visit_without_representatives_is_refused_on_every_channel_that_registers_visits(client, org, people):
+    """5 or more people visiting with a common petition must have chosen representatives (信访工作条例第二十条第三款):
+    without one named as 代表 nothing is registered; a call or letter of a group, and a dispute, are not concerned."""
+    clerk = people["clerk"]
+    group = [{"name": f"村民{i}"} for i in range(7)]
+    with pytest.raises(ActionError) as refused:
+        Intake.build(clerk, kind="petition", channel=Channel.VISIT, legal_class="claim", category=wages(),
+                     request="要求结清拖欠的工资", parties=group, head_count=7)
+    assert refused.value.field == "parties" and "应当推选代表" in refused.value.message
+    assert "第二十条第三款" in refused.value.message
+    chosen = [{"name": "村民0", "role": "representative"}, *group[1:]]
+    assert Intake.build(clerk, kind="petition", channel=Channel.VISIT, legal_class="claim", category=wages(),
+                        request="要求结清拖欠的工资", parties=chosen, head_count=7).is_group
+    assert Intake.build(clerk, kind="petition", channel=Channel.CALL, legal_class="claim", category=wages(),
+                        request="要求结清拖欠的工资", parties=group, head_count=7)
+    assert Case.objects.count() == 0

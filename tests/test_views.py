@@ -57,6 +57,13 @@ def test_the_clerk_registers_a_group_visit(client, org, people):
     assert AuditRecord.objects.filter(action="case.register", object_ref=case.number).exists()
 
 
+def test_a_group_of_seven_visitors_without_representatives_is_refused_at_the_desk(client, org, people):
+    login(client, people["clerk"])
+    response = client.post(reverse("desk"), intake_post(org, head_count="7"))
+    assert response.status_code == 400 and Case.objects.count() == 0
+    assert "7人走访提出共同的信访事项，应当推选代表" in response.content.decode()
+
+
 def test_a_wrong_check_digit_is_refused_and_nothing_is_saved(client, org, people):
     login(client, people["clerk"])
     response = client.post(reverse("desk"), intake_post(org, **{"party-0-id_number": "110105194912310021"}))
@@ -92,6 +99,23 @@ def test_the_desk_check_finds_open_cases_by_phone(client, org, people):
     assert first.number in response.content.decode()
     response = client.post(reverse("desk_check"), {"party-0-phone": "13900000000"}, HTTP_HX_REQUEST="true")
     assert first.number not in response.content.decode()
+
+
+def test_a_repeat_found_at_the_desk_is_recorded_on_the_case_with_the_contacts_own_channel(client, org, people):
+    """The person came in as a visit; now they call. The desk's warning offers 在此案登记来电, and the case page opens
+    its contact form with 来电 and the head count already chosen (issue 13, point 3)."""
+    first = register(people["clerk"], village=org["village_a"])
+    login(client, people["clerk"])
+    response = client.post(reverse("desk_check"), {"party-0-phone": "13800138000", "channel": "call",
+                                                   "head_count": "2"}, HTTP_HX_REQUEST="true")
+    page = response.content.decode()
+    link = f'/cases/{first.number}/?channel=call&amp;head_count=2#step-contact'
+    assert link in page and "在此案登记来电" in page
+    page = client.get(f"/cases/{first.number}/", {"channel": "call", "head_count": "2"}).content.decode()
+    assert '<details class="step" id="step-contact" open>' in page
+    assert '<option value="call" selected>' in page and 'name="contact-head_count" value="2"' in page
+    bogus = client.get(f"/cases/{first.number}/", {"channel": "pigeon"}).content.decode()
+    assert 'id="step-contact" open' not in bogus
 
 
 def test_a_later_visit_adds_person_times_to_the_same_case(client, org, people):

@@ -23,7 +23,8 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def test_a_petition_goes_from_desk_to_closure(org, people):
-    case = register(people["clerk"], village=org["village_a"], head_count=6)
+    group = [{"name": "陈大山", "role": "representative"}, {"name": "陈小山", "role": "representative"}]
+    case = register(people["clerk"], village=org["village_a"], head_count=6, parties=group)
     assert case.status == Status.REGISTERED and case.is_group and case.person_times == 6
     do_accept_case(people["leader"], case, expected_version=case.version)
     do_assign_case(people["leader"], case, expected_version=case.version, unit=org["village_a"])

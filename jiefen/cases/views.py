@@ -1,4 +1,4 @@
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -20,6 +20,7 @@ from .actions.intake import desk_initial
 from .filters import CaseFilter
 from .forms import HandDownForm, IntakeForm, PartyFormSet
 from .mediation import flag_unkept_agreements, mediation_record
+from .models import Channel
 from .personal import keyed_hash
 from .steps import registry
 
@@ -148,9 +149,20 @@ def desk_check(request):
         finals = list(queries.final_cases_of(id_hash, phone_hash, request.user))
         final_ids = {c.pk for c in finals}
         duplicates = [c for c in queries.open_cases_of(id_hash, phone_hash, request.user) if c.pk not in final_ids]
-    return render(
-        request, "cases/_duplicates.html", {"duplicates": duplicates, "finals": finals, "final_rule": law.FINAL}
-    )
+    return render(request, "cases/_duplicates.html", {
+        "duplicates": duplicates, "finals": finals, "final_rule": law.FINAL, **contact_preset(request.POST),
+    })
+
+
+def contact_preset(data):
+    """The channel and head count of the contact the desk is registering, to record it on an earlier case as it is
+    (a call stays a call): {"contact_query": "channel=call&head_count=2", "contact_label": "来电"}, or {}."""
+    channel = data.get("channel", "")
+    if channel not in Channel.values:
+        return {}
+    heads = data.get("head_count", "")
+    query = {"channel": channel, **({"head_count": heads} if heads.isdigit() and 0 < int(heads) < 10000 else {})}
+    return {"contact_query": urlencode(query), "contact_label": Channel(channel).label, "contact_initial": query}
 
 
 @login_required
@@ -167,11 +179,16 @@ def case_list(request):
 
 def _detail_context(request, case, *, open_form=None):
     steps = []
+    preset = contact_preset(request.GET) if open_form is None else {}
     for t in registry.available(request.user, case):
         form = open_form if open_form is not None and open_form.prefix == t.action else t.step.build_form(
             case, request.user, prefix=t.action
         )
-        steps.append({"t": t, "form": form, "open": form is open_form})
+        opened = form is open_form
+        if preset and t.action == "contact":  # from the desk's repeat warning: the contact as the desk has it
+            form.initial.update(preset["contact_initial"])
+            opened = True
+        steps.append({"t": t, "form": form, "open": opened})
     open_form_shown = any(step["open"] for step in steps)
     sections = []
     for section_of in extensions.case_page_sections:  # apps above the core show their own (包案与化解)

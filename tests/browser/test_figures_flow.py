@@ -25,7 +25,8 @@ def world(transactional_db):
     # Forty days ago and never decided on: its 15-day acceptance clock ran out long since.
     late = register(people["clerk"], village=org["village_a"], head_count=2, received_at=now - dt.timedelta(days=40),
                     request="反映东村三组土地承包纠纷长期未解决")
-    register(people["clerk"], village=org["village_a"], head_count=5, request="反映东村道路施工扬尘扰民")
+    register(people["clerk"], village=org["village_a"], head_count=5, request="反映东村道路施工扬尘扰民",
+             parties=[{"name": "陈大山", "role": "representative"}])
     accepted = register(people["clerk"], village=org["village_b"], request="反映西村邻里宅基地界址纠纷")
     do_accept_case(people["leader"], accepted, expected_version=accepted.version)
     return org, people, late

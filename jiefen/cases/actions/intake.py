@@ -15,7 +15,7 @@ from jiefen.audit.records import record
 from jiefen.org import authz
 from jiefen.org.models import Unit, User
 
-from .. import deadlines, extensions, queries, search
+from .. import deadlines, extensions, law, queries, search
 from ..errors import ActionError
 from ..models import ACCUSABLE_KINDS, GROUP_SIZE, Case, CaseSequence, Category, Channel, Contact, LegalClass, Party
 from ..personal import clean_id_number, clean_phone, keyed_hash
@@ -96,6 +96,7 @@ class Intake:
         cleaned = _parties(kind, parties)
         if not isinstance(head_count, int) or head_count < 1:
             raise ActionError(_("来访人数至少为1人"), field="head_count")
+        _representatives_of_a_group(kind, channel, head_count, cleaned)
         accused_unit = _accused_unit(centre, legal_class, accused_unit)
         if receiving_leader is not None and not _leads(receiving_leader, centre):
             raise ActionError(_("接待领导须为本中心领导班子成员"), field="receiving_leader")
@@ -203,6 +204,19 @@ def _parties(kind, parties):
     if representatives > MAX_REPRESENTATIVES:
         raise ActionError(_("集体访推选的代表不得超过%(n)s人") % {"n": MAX_REPRESENTATIVES}, field="parties")
     return tuple(cleaned)
+
+
+def _representatives_of_a_group(kind, channel, head_count, parties):
+    """A petition brought by a group's visit (GROUP_SIZE people or more) is registered with the representatives the
+    group chose (law.REPRESENTATIVES: 推选代表, at most five): refused until at least one is named as 代表."""
+    if kind != Case.Kind.PETITION or channel != Channel.VISIT or head_count < GROUP_SIZE:
+        return
+    if not any(p.role == Party.Role.REPRESENTATIVE for p in parties):
+        raise ActionError(
+            _("%(n)s人走访提出共同的信访事项，应当推选代表（不超过%(max)s人）：请将推选的代表登记为“代表”（%(cite)s）")
+            % {"n": head_count, "max": MAX_REPRESENTATIVES, "cite": law.REPRESENTATIVES.cite},
+            field="parties",
+        )
 
 
 def _party(i, raw):
