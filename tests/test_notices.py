@@ -11,6 +11,7 @@ from pypdf import PdfReader
 from weasyprint import HTML
 from weasyprint.urls import FatalURLFetchingError
 
+from jiefen.cases.actions import do_record_contact
 from jiefen.cases.models import Case, Category
 from jiefen.cases.notices import (
     NoticeUnavailable,
@@ -303,3 +304,28 @@ def test_rendering_refuses_to_reach_the_network():
     html = '<p>x</p><img src="http://192.0.2.1/seal.png">'
     with pytest.raises(FatalURLFetchingError):
         HTML(string=html, url_fetcher=offline_url_fetcher()).write_pdf()
+
+
+def test_a_group_of_six_with_two_representatives_is_named_as_it_came_and_its_receipt_stays_as_registered(
+    client, org, people
+):
+    """A visit of 6 people who chose 2 representatives: every document names "陈大山等6人" (not "等2人"), the
+    receipt tells the representatives apart and shows the head count as registered, even after a later visit."""
+    parties = [
+        {"name": "陈大山", "role": "representative", "id_number": VALID_IDS[0], "phone": PHONE},
+        {"name": "林小河", "role": "representative", "id_number": VALID_IDS[1]},
+    ]
+    with on(dt.date(2026, 6, 2)):
+        case = register(people["clerk"], village=org["village_a"], parties=parties, head_count=6)
+    with on(dt.date(2026, 6, 3)):
+        do_accept_case(people["leader"], case, expected_version=case.version)
+    with on(dt.date(2026, 6, 4)):
+        do_record_contact(people["clerk"], case, channel="visit", head_count=3)
+    text = text_of(render_notice(case, "acceptance_notice"))
+    assert "陈大山等6人：" in text and "你们于2026年6月2日" in text
+    receipt = text_of(render_receipt(case))
+    assert "推选代表" in receipt and "来访人数6人" in receipt.replace(" ", "") and "信访人" not in receipt
+    client.force_login(people["clerk"])
+    page = client.get(f"/cases/{case.number}/receipt/").content.decode()
+    assert "<dt>推选代表</dt><dd>陈大山、林小河</dd>" in page and "6人（登记时）" in page and "9" not in page.split(
+        "来访人数")[1][:40]

@@ -563,12 +563,19 @@ def _particulars(party, *, basic=False):
     return {
         "name": party.name,
         "role": party.get_role_display(),
+        "role_code": party.role,
         "id_number": mask_id_number(party.id_number),
         "phone": mask_phone(party.phone),
         "address": party.address,
         "sex": sex,
         "born": born,
     }
+
+
+def registered_heads(case):
+    """How many came when the matter was registered (the first contact's head count; 1 without contacts)."""
+    first = case.contacts.order_by("occurred_at", "id").values_list("head_count", flat=True).first()
+    return first or 1
 
 
 def _common_context(case, notice):
@@ -584,14 +591,20 @@ def _common_context(case, notice):
         issuer, doc_code = organ.name, organ.doc_code
     petitioners = [_particulars(p) for p in case.parties.exclude(role=Party.Role.RESPONDENT).order_by("id")]
     first = petitioners[0]["name"] if petitioners else _("信访人")
-    several = len(petitioners) > 1
+    # A group names itself by how many came, not by how many it sent to speak: a visit of 6 with 5 representatives
+    # is "陈大山等6人", as registered (the first contact's head count, fixed at registration).
+    heads = max(len(petitioners), registered_heads(case))
+    several = heads > 1
     return {
         "case_number": case.number,
         "issuer": issuer,
         "organ_doc_code": doc_code,
         "issuer_size_mm": min(ISSUER_MAX_SIZE_MM, round(TYPE_AREA_WIDTH_MM * 0.94 / max(len(issuer), 1), 1)),
         "petitioners": petitioners,
-        "addressee": _("%(name)s等%(n)s人") % {"name": first, "n": len(petitioners)} if several else first,
+        "addressee": _("%(name)s等%(n)s人") % {"name": first, "n": heads} if several else first,
+        "head_count": heads,
+        "representatives": [p for p in petitioners if p["role_code"] == Party.Role.REPRESENTATIVE],
+        "signers": [p for p in petitioners if p["role_code"] != Party.Role.REPRESENTATIVE],
         "you": _("你们") if several else _("你"),
         "we": _("本委员会") if committee else _("本机关"),
         "is_dispute": case.kind == Case.Kind.DISPUTE,

@@ -20,7 +20,7 @@ from .actions.intake import desk_initial
 from .filters import CaseFilter
 from .forms import HandDownForm, IntakeForm, PartyFormSet
 from .mediation import flag_unkept_agreements, mediation_record
-from .models import Channel
+from .models import Channel, Party
 from .personal import keyed_hash
 from .steps import registry
 
@@ -263,9 +263,13 @@ def case_receipt(request, number):
     if request.GET.get("format") == "pdf":
         return _pdf(notices.render_receipt(case), f"回执-{case.number}.pdf")
     acceptance = case.deadlines.filter(rule__code="acceptance").select_related("rule").first()
-    return render(
-        request, "cases/receipt.html", {"case": case, "parties": case.parties.all(), "acceptance": acceptance}
-    )
+    # As registered: the head count of the first contact, never the person-times that later contacts add.
+    parties = [p for p in case.parties.all() if p.role != Party.Role.RESPONDENT]
+    return render(request, "cases/receipt.html", {
+        "case": case, "acceptance": acceptance, "head_count": notices.registered_heads(case),
+        "representatives": [p for p in parties if p.role == Party.Role.REPRESENTATIVE],
+        "signers": [p for p in parties if p.role != Party.Role.REPRESENTATIVE],
+    })
 
 
 @login_required
