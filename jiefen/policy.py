@@ -137,6 +137,19 @@ POLICY = {
     "excel:export_visits": Rule(GRID, "centre"),
     # 上级交办事项 and their results, to send up: the township's desk (the view refuses desk staff above it).
     "excel:export_exchange": Rule(DESK, "centre"),
+    # 表单台账 (jiefen.excel.forms_views): the case ledger and the per-case forms for everyone who reads cases (their
+    # scope decides the rows); the registers of visits, letters and leaders' receptions are the centre's (the desk,
+    # and the county read-only); an export job is its requester's alone.
+    "excel:forms": Rule(STAFF, "case"),
+    "excel:export_cases": Rule(STAFF, "case"),
+    "excel:visit_form": Rule(STAFF, "case"),
+    "excel:supervision_letter": Rule(STAFF, "case"),
+    "excel:visits_register": Rule(CENTRE_READ, "centre"),
+    "excel:letters_register": Rule(CENTRE_READ, "centre"),
+    "excel:receptions_register": Rule(CENTRE_READ, "centre"),
+    "excel:export_job": Rule(STAFF, "own"),
+    "excel:export_job_run": Rule(STAFF, "own", write_roles=STAFF),
+    "excel:export_job_file": Rule(STAFF, "own"),
     # Figures, dashboards and the analysis meeting (jiefen.figures): read by the centre and the county; meetings
     # are held by the centre's leadership; a decision's owner (any staff) reports it done.
     "figures:dashboard": Rule(CENTRE_READ, "centre"),
@@ -192,7 +205,7 @@ class PolicyMiddleware:
 
 
 # The main menu's entries, by URL name: each is offered exactly when the policy lets the user open it.
-MENU = ("desk", "leadership:mine", "figures:dashboard", "grid:index", "excel:index", "api_tokens")
+MENU = ("desk", "leadership:mine", "figures:dashboard", "grid:index", "excel:index", "excel:forms", "api_tokens")
 
 
 def menu(request):

@@ -69,3 +69,56 @@ class ImportJob(models.Model):
     @property
     def finished(self):
         return self.status in (self.Status.DONE, self.Status.REJECTED)
+
+
+class ExportJob(models.Model):
+    """A large export (导出任务): the 信访事项办理台账 of a case list past what one request writes at once
+    (forms_ledgers.SYNC_ROWS). Written in the background with its progress, then downloaded by whoever asked."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("生成中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
+
+    kind = models.CharField(_("导出内容"), max_length=20, default="cases")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="+", verbose_name=_("导出人")
+    )
+    # The case list's query string (its filters) as the user had it: the rows are read with their scope when run.
+    params = models.JSONField(_("筛选条件"), default=dict, blank=True)
+    reveal = models.BooleanField(_("显示完整身份证号和电话"), default=False)
+    created_at = models.DateTimeField(_("提交时间"))
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    total_rows = models.PositiveIntegerField(_("总行数"), default=0)
+    processed_rows = models.PositiveIntegerField(_("已写行数"), default=0)
+    file = models.FileField(_("文件"), upload_to="excel/exports/%Y/%m/", blank=True)
+    file_name = models.CharField(_("文件名"), max_length=200, blank=True)
+    message = models.CharField(_("结果"), max_length=300, blank=True)
+    started_at = models.DateTimeField(_("开始处理"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("处理完毕"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("导出任务")
+        verbose_name_plural = _("导出任务")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # The worker claims the oldest queued job; a user's page reads their own jobs.
+            models.Index(fields=["status", "created_at"], name="exportjob_status_created"),
+            models.Index(fields=["requested_by", "-created_at"], name="exportjob_user_created"),
+        ]
+
+    def __str__(self):
+        return f"导出 #{self.pk}（{self.file_name}）"
+
+    @property
+    def percent(self):
+        if self.status == self.Status.DONE:
+            return 100
+        if not self.total_rows:
+            return 0
+        return min(100, self.processed_rows * 100 // self.total_rows)
+
+    @property
+    def finished(self):
+        return self.status in (self.Status.DONE, self.Status.FAILED)

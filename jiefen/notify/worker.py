@@ -29,11 +29,13 @@ def run_round():
 
 
 def run_imports():
-    """Excel imports queued by uploads (jiefen.excel): each is checked whole, then written or rejected."""
+    """Excel imports queued by uploads (jiefen.excel): each is checked whole, then written or rejected; and the
+    large exports queued from the case list (a job whose page was closed before it ran)."""
     from jiefen.excel.actions import run_queued_imports
+    from jiefen.excel.forms_ledgers import run_queued_exports
 
     try:
-        return run_queued_imports()
+        return run_queued_imports() + run_queued_exports()
     finally:
         close_old_connections()
 
@@ -57,7 +59,7 @@ def run(*, stop, interval=60, once=False, log=print):
                 log(
                     f"{timezone.localtime():%Y-%m-%d %H:%M:%S} 到期提醒 {supervision.reminded} 件，超期督办 "
                     f"{supervision.escalated} 件，出错 {supervision.errors} 件；通知发送 {delivery.sent} 条，"
-                    f"待重试 {delivery.failed} 条，放弃 {delivery.given_up} 条；Excel导入 {imports} 个"
+                    f"待重试 {delivery.failed} 条，放弃 {delivery.given_up} 条；Excel导入导出 {imports} 个"
                 )
         if once:
             break
