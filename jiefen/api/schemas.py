@@ -125,6 +125,7 @@ class PartyIn(Schema):
     id_number: str = Field("", max_length=20)
     phone: str = Field("", max_length=20)
     address: str = Field("", max_length=200)
+    sms_consent: bool = Field(False, description="同意以短信告知办理进展（须有手机号码）")
 
 
 class CaseIn(Schema):

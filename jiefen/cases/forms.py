@@ -141,6 +141,7 @@ class PartyForm(forms.Form):
     phone = forms.CharField(label=_("联系电话"), max_length=20, required=False,
                             widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}))
     address = forms.CharField(label=_("住址"), max_length=200, required=False)
+    sms_consent = forms.BooleanField(label=_("同意以短信告知办理进展"), required=False)
 
     def clean_id_number(self):
         return clean_id_number(self.cleaned_data["id_number"])

@@ -226,6 +226,8 @@ class Party(models.Model):
         Unit, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("村（社区）")
     )
     # Keyed hashes (HMAC) so the desk can find "already has an open case" without searching plaintext.
+    # Agreed at intake to be told of the matter's steps by SMS (受理, 转送, 延期, 答复送达, 复查/复核): jiefen.notify.
+    sms_consent = models.BooleanField(_("同意短信告知"), default=False)
     id_number_hash = models.CharField(max_length=64, blank=True, db_index=True)
     phone_hash = models.CharField(max_length=64, blank=True, db_index=True)
 

@@ -24,5 +24,7 @@ class Config(AppConfig):
         from jiefen.cases.steps.perform import register_after_step
 
         from .handoffs import tell
+        from .petitioners import tell_petitioners
 
         register_after_step(tell)
+        register_after_step(tell_petitioners)

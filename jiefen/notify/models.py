@@ -220,3 +220,43 @@ class Delivery(models.Model):
         if self.given_up_at:
             return _("发送失败")
         return _("待发送")
+
+
+class PetitionerMessage(models.Model):
+    """An SMS to a petitioner who agreed to it at intake (Party.sms_consent), on a step of their matter (受理, 转送,
+    延期, 答复送达, 复查/复核): written with the step, sent through the SMS backend after it commits, once."""
+
+    case = models.ForeignKey(
+        "cases.Case", models.CASCADE, related_name="petitioner_messages", verbose_name=_("案件")
+    )
+    party = models.ForeignKey("cases.Party", models.CASCADE, related_name="+", verbose_name=_("信访人"))
+    event = models.ForeignKey("cases.Event", models.CASCADE, related_name="+", verbose_name=_("办理记录"))
+    text = models.TextField(_("短信内容"))
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    next_attempt_at = models.DateTimeField(_("下次发送时间"))
+    attempts = models.PositiveSmallIntegerField(_("已尝试次数"), default=0)
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+    given_up_at = models.DateTimeField(_("放弃时间"), null=True, blank=True)
+    last_error = models.TextField(_("最近错误"), blank=True)
+
+    objects = DeliveryManager()  # the same pending/claim as the staff outbox
+
+    class Meta:
+        verbose_name = _("信访人短信")
+        verbose_name_plural = _("信访人短信")
+        ordering = ["created_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["event", "party"], name="unique_petitioner_message")]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=Q(sent_at__isnull=True, given_up_at__isnull=True),
+                name="petitioner_message_pending",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.case_id} {self.text[:20]}"
+
+    @property
+    def state(self):
+        return Delivery.state.fget(self)

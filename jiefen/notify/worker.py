@@ -9,6 +9,7 @@ import logging
 from django.db import close_old_connections
 from django.utils import timezone
 
+from . import petitioners
 from .outbox import deliver, delivered_by_caller
 from .supervision import supervise
 
@@ -23,7 +24,12 @@ def run_round():
         # What the round writes is sent by the deliver() that follows, with whatever earlier rounds left to retry.
         with delivered_by_caller():
             supervision = supervise()
-        return supervision, deliver()
+        delivery = deliver()
+        texts = petitioners.send()  # the petitioners' SMS still to send or retry
+        delivery.sent += texts.sent
+        delivery.failed += texts.failed
+        delivery.given_up += texts.given_up
+        return supervision, delivery
     finally:
         close_old_connections()
 

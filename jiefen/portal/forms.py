@@ -48,6 +48,7 @@ class PetitionForm(forms.Form):
     phone = forms.CharField(label=_("手机号码"), max_length=20,
                             widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel"}))
     address = forms.CharField(label=_("住址"), max_length=200, required=False)
+    sms_consent = forms.BooleanField(label=_("同意以短信告知办理进展（受理、转送、延期、答复送达等）"), required=False)
     village = forms.ModelChoiceField(label=_("所在村（社区）"), queryset=Unit.objects.none(), empty_label=_("请选择"))
     category = forms.ModelChoiceField(label=_("事项类别"), queryset=Category.objects.all(), empty_label=_("请选择"))
     legal_class = forms.ChoiceField(
@@ -106,7 +107,7 @@ class PetitionForm(forms.Form):
 
     def party(self):
         data = self.cleaned_data
-        return {k: data[k] for k in ("name", "id_number", "phone", "address")}
+        return {k: data[k] for k in ("name", "id_number", "phone", "address", "sms_consent")}
 
 
 class TrackForm(forms.Form):

@@ -44,6 +44,7 @@ class PartyInput:
     phone: str = ""
     address: str = ""
     village: Unit | None = None
+    sms_consent: bool = False
 
 
 @dataclass(frozen=True)
@@ -239,7 +240,11 @@ def _party(i, raw):
             values[key] = clean(raw.get(key) or "")
         except ValidationError as invalid:
             raise ActionError(invalid.messages[0], field=f"parties.{i}.{key}") from None
-    return PartyInput(name=name, role=role, address=address, village=raw.get("village"), **values)
+    sms_consent = bool(raw.get("sms_consent"))
+    if sms_consent and not values["phone"]:
+        raise ActionError(_("同意短信告知的，请填写手机号码"), field=f"parties.{i}.phone")
+    return PartyInput(name=name, role=role, address=address, village=raw.get("village"), sms_consent=sms_consent,
+                      **values)
 
 
 def _accused_unit(centre, legal_class, accused_unit):
@@ -325,6 +330,7 @@ def open_case(acting_user, intake):
             village=p.village or intake.village,
             id_number_hash=keyed_hash(p.id_number),
             phone_hash=keyed_hash(p.phone),
+            sms_consent=p.sms_consent,
         )
         for p in intake.parties
     )
