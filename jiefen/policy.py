@@ -205,7 +205,10 @@ class PolicyMiddleware:
 
 
 # The main menu's entries, by URL name: each is offered exactly when the policy lets the user open it.
-MENU = ("desk", "leadership:mine", "figures:dashboard", "grid:index", "excel:index", "excel:forms", "api_tokens")
+MENU = (
+    "desk", "leadership:mine", "figures:dashboard", "grid:index", "excel:index", "excel:forms", "figures:my_decisions",
+    "api_tokens",
+)
 
 
 def menu(request):

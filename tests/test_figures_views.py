@@ -189,6 +189,14 @@ def test_decisions_are_recorded_shown_to_their_owner_and_opened_by_the_next_meet
     assert AuditRecord.objects.filter(action="meeting.decision").count() == 2
     first = MeetingDecision.objects.get(owner=people["director"])
 
+    # Each owner is told (in the app, through the outbox); a handler finds them under 会议议定事项 in the menu.
+    from jiefen.notify.models import Notification
+
+    told = Notification.objects.get(recipient=people["handler"])
+    assert "西村重点人员每周走访" in told.title and told.link == reverse("figures:my_decisions")
+    handler = login(client, people["handler"])
+    assert "会议议定事项</a>" in handler.get(reverse("figures:my_decisions")).content.decode()
+
     # The owner sees it on the home page and on their own page, and reports it done.
     owner = login(client, people["director"])
     assert "东村征地补偿问题由张主任牵头化解" in owner.get(reverse("home")).content.decode()

@@ -65,6 +65,17 @@ def propose_route(case):
     return None
 
 
+# Telling a member of staff something that is not a step of a case (a meeting's decision they answer for): each is
+# called with (recipient, title, link, dedupe_key) (jiefen.notify: in the app and through the outbox, once per key).
+staff_tellers: list[Callable[..., Any]] = []
+
+
+def tell_staff(recipient, title, *, link="", dedupe_key=None):
+    """Tell `recipient` through the app that delivers notifications, if one is installed."""
+    for teller in staff_tellers:
+        teller(recipient, title, link, dedupe_key)
+
+
 def register_once(hooks: list, hook) -> None:
     """Append `hook` unless it is there already (ready() may run twice in tests)."""
     if hook not in hooks:

@@ -2,10 +2,12 @@
 completion. Each action is one transaction with one audit record (DESIGN.md §4)."""
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiefen.audit.records import record
+from jiefen.cases import extensions
 from jiefen.cases.actions import ActionError
 from jiefen.org import authz
 
@@ -92,6 +94,12 @@ def do_record_decision(user, meeting, *, text="", owner=None, due_on=None):
         meeting=meeting, text=text, owner=owner, due_on=due_on, created_by=user, created_at=timezone.now()
     )
     record(user, "meeting.decision", decision, meeting=meeting.pk, owner=owner.pk, due_on=due_on.isoformat())
+    if owner.pk != user.pk:
+        extensions.tell_staff(
+            owner, _("会议议定事项：%(text)s（%(meeting)s，%(due)s前完成）") % {
+                "text": text[:60], "meeting": meeting.title, "due": due_on.isoformat()},
+            link=reverse("figures:my_decisions"), dedupe_key=f"decision:{decision.pk}:{owner.pk}",
+        )
     return decision
 
 

@@ -12,6 +12,13 @@ def withdraw_from_accused_side(case, side):
     return by_model.get(Notification._meta.label, 0)  # the notifications, not their outbox rows
 
 
+def tell_staff(recipient, title, link, dedupe_key):
+    from .models import Notification
+    from .outbox import notify
+
+    notify(recipient, kind=Notification.Kind.NOTICE, title=title, body=title, link=link, dedupe_key=dedupe_key)
+
+
 class Config(AppConfig):
     name = "jiefen.notify"
     label = "notify"
@@ -21,6 +28,7 @@ class Config(AppConfig):
         from jiefen.cases import extensions
 
         extensions.register_once(extensions.accused_side_hooks, withdraw_from_accused_side)
+        extensions.register_once(extensions.staff_tellers, tell_staff)
         from jiefen.cases.steps.perform import register_after_step
 
         from .handoffs import tell
