@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from jiefen.cases.steps import (
@@ -17,6 +18,7 @@ from jiefen.cases.steps import (
 )
 from jiefen.leadership.steps import do_assign_owner
 from jiefen.notify.models import Delivery, Notification
+from jiefen.notify.supervision import supervise
 
 from .factories import county_clerk, hand_down, register, reply_signed_off
 
@@ -101,3 +103,25 @@ def test_a_step_entered_long_after_the_fact_tells_no_one(org, people):
     do_accept_case(people["leader"], case, expected_version=case.version, at=long_ago)
     do_assign_case(people["leader"], case, expected_version=case.version, unit=org["village_a"], at=long_ago)
     assert titles(people["handler"]) == []
+
+
+def test_a_hand_over_not_signed_for_by_the_next_working_day_reminds_the_unit_once(org, people):
+    """签收 due: handed over on Friday 2026-06-05, not signed for: nothing that day, on Monday the unit's handlers
+    are reminded, once, however often the round runs; a case signed for reminds no one."""
+    friday = timezone.make_aware(dt.datetime(2026, 6, 5, 10, 0))
+    with time_machine.travel(friday, tick=False):
+        case = register(people["clerk"], village=org["village_a"])
+        signed = register(people["clerk"], village=org["village_a"], request="另一件")
+        for c in (case, signed):
+            do_accept_case(people["leader"], c, expected_version=c.version)
+            do_assign_case(people["leader"], c, expected_version=c.version, unit=org["village_a"])
+        do_sign_for_case(people["handler"], signed, expected_version=signed.version)
+        supervise(now=friday + dt.timedelta(hours=6))
+    assert not any(t.startswith("待签收超期") for t in titles(people["handler"]))
+    monday = friday + dt.timedelta(days=3)
+    with time_machine.travel(monday, tick=False):
+        supervise(now=monday)
+        supervise(now=monday + dt.timedelta(hours=1))
+    overdue = [t for t in titles(people["handler"]) if t.startswith("待签收超期")]
+    assert overdue == [f"待签收超期：{case.number}于2026-06-05（周五）交办，至今未签收，请即签收办理"]
+    assert titles(people["other_handler"]) == []  # another village's handler

@@ -25,8 +25,9 @@ from django.utils.translation import gettext as _
 
 from jiefen.cases.access import lock_case
 from jiefen.cases.actions import ActionError
-from jiefen.cases.models import Deadline
+from jiefen.cases.models import Deadline, Event
 from jiefen.clocks.calendar import WorkCalendar, fmt
+from jiefen.org.queries import handlers_of
 
 from . import recipients
 from .actions import do_escalate_case
@@ -80,6 +81,7 @@ def supervise(now=None):
     now = now or timezone.now()
     today = timezone.localdate(now)
     report = SupervisionReport()
+    report.reminded += remind_unsigned(now)
     rules = list(SupervisionRule.objects.filter(active=True).prefetch_related("clocks"))
     if not rules:
         return report
@@ -122,6 +124,48 @@ def supervise(now=None):
                 logger.exception("supervising deadline %s under rule %s failed", deadline.pk, rule.pk)
                 report.errors += 1
     return report
+
+
+# 签收: a unit signs for what it is handed (交办) by the end of this many working days after the day it was handed.
+SIGN_FOR_WORKING_DAYS = 1
+# Hand-overs older than this are left alone (a case stuck unsigned that long has been escalated by its clocks).
+SIGN_FOR_LOOKBACK = dt.timedelta(days=30)
+
+
+def remind_unsigned(now):
+    """签收 due: remind the handlers of a unit that has not signed for a case handed to it by the end of the
+    SIGN_FOR_WORKING_DAYS-th working day after the hand-over; once per hand-over and person. Returns how many
+    hand-overs were reminded of."""
+    today = timezone.localdate(now)
+    latest = {}
+    handed = (
+        Event.objects.filter(kind="assign", case__pending_unit__isnull=False, at__gte=now - SIGN_FOR_LOOKBACK)
+        .select_related("case").order_by("-at", "-id")
+    )
+    for event in handed:
+        latest.setdefault(event.case_id, event)  # the case's latest hand-over only
+    if not latest:
+        return 0
+    calendar = WorkCalendar.around(today, span_days=45)
+    reminded = 0
+    for event in latest.values():
+        case = event.case
+        if event.data.get("unit") != case.pending_unit_id:
+            continue
+        due = working_day_after(calendar, timezone.localdate(event.at), SIGN_FOR_WORKING_DAYS)
+        if today < due:
+            continue
+        title = _("待签收超期：%(n)s于%(day)s交办，至今未签收，请即签收办理") % {
+            "n": case.number, "day": fmt(timezone.localdate(event.at))}
+        link = reverse("case_detail", args=[case.number])
+        recused = set(case.recusals.values_list("user_id", flat=True))  # 回避: told nothing of the case
+        told = [
+            notify(user, kind=Notification.Kind.REMINDER, title=title, body=title, link=link, case=case,
+                   dedupe_key=f"signfor:{event.pk}:{user.pk}")
+            for user in handlers_of(case.pending_unit_id) if user.pk not in recused
+        ]
+        reminded += any(told)
+    return reminded
 
 
 @transaction.atomic
