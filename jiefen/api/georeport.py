@@ -658,10 +658,10 @@ def case_section(user, case, steps):
     given = ServiceRequest.objects.filter(case=case).select_related("token").first()
     if given is None:
         return steps, None
-    answers = _answers_text(case.category, given.attributes)
+    # The attribute answers are in the case's 事实和理由 already (create_request): not repeated here.
     return steps, {
         "template": "api/_case_service_request.html", "slot": "facts",
-        "context": {"given": given, "answers": answers, "email": mask_email(given.email)},
+        "context": {"given": given, "email": mask_email(given.email)},
     }
 
 
