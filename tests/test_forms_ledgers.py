@@ -256,6 +256,8 @@ def test_a_register_unmasked_on_request_is_audited_once(client, people, cases):
     ({"start": "2026-13-01"}, "日期格式不正确"),
     ({"start": "2026-03-01", "end": "2026-02-01"}, "结束日期不能早于开始日期"),
     ({"start": "2025-01-01", "end": "2026-06-30"}, "统计期间不能超过一年"),
+    ({"start": "9999-12-01", "end": "9999-12-31"}, "统计期间须在2000年至明年之间"),  # no overflow past year 9999
+    ({"start": "0001-01-01", "end": "0001-01-31"}, "统计期间须在2000年至明年之间"),
 ])
 def test_a_bad_period_is_answered_in_chinese(client, people, params, message):
     client.force_login(people["clerk"])

@@ -388,3 +388,20 @@ def test_a_keyed_read_is_the_accounts_scope(client, org, people, key):
     other = do_create_api_token(people["outsider"], name="白水镇", scopes=[Scope.READ])[1]
     assert client.get(f"{BASE}/requests.json", {"api_key": other}).json()[0]["service_request_id"] != \
         Case.objects.filter(centre=org["town"]).get().number
+
+
+def test_inputs_that_look_like_numbers_or_carry_control_characters_are_refused_not_crashed(client, key, people):
+    """Found by review: "²" is a digit to str.isdigit() but not to int(); sNaN is a Decimal that is not finite;
+    a control character would break the XML of every list it appears in."""
+    refused(client.get(f"{BASE}/services/².json"), 404, "service_code")
+    assert client.get(f"{BASE}/requests.json", {"service_code": "²"}).status_code == 200
+    refused(submit(client, key(), service_code="²"), 404, "service_code")
+    refused(submit(client, key(), **{"attribute[workers]": "sNaN"}), 400, "attribute[workers]")
+    refused(submit(client, key(), description="欠薪\x01"), 400, "非法字符")
+    # Text typed at the desk may carry one (a vertical tab pasted from a document): the XML stays readable.
+    raw = key()
+    number = submit(client, raw).json()[0]["service_request_id"]
+    Case.objects.filter(number=number).update(request="欠薪\x0b三个月")
+    body = client.get(f"{BASE}/requests.xml", {"api_key": raw}).content
+    assert ET.fromstring(body).find("request").findtext("description") == "欠薪三个月"
+    assert Case.objects.count() == 1

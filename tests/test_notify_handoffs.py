@@ -106,8 +106,9 @@ def test_a_step_entered_long_after_the_fact_tells_no_one(org, people):
 
 
 def test_a_hand_over_not_signed_for_by_the_next_working_day_reminds_the_unit_once(org, people):
-    """签收 due: handed over on Friday 2026-06-05, not signed for: nothing that day, on Monday the unit's handlers
-    are reminded, once, however often the round runs; a case signed for reminds no one."""
+    """签收 due: handed over on Friday 2026-06-05, not signed for by the end of Monday (the next working day): on
+    Tuesday the unit's handlers are reminded, once, however often the round runs; a case signed for reminds no
+    one."""
     friday = timezone.make_aware(dt.datetime(2026, 6, 5, 10, 0))
     with time_machine.travel(friday, tick=False):
         case = register(people["clerk"], village=org["village_a"])
@@ -120,8 +121,12 @@ def test_a_hand_over_not_signed_for_by_the_next_working_day_reminds_the_unit_onc
     assert not any(t.startswith("待签收超期") for t in titles(people["handler"]))
     monday = friday + dt.timedelta(days=3)
     with time_machine.travel(monday, tick=False):
-        supervise(now=monday)
-        supervise(now=monday + dt.timedelta(hours=1))
+        supervise(now=monday + dt.timedelta(hours=7))
+    assert not any(t.startswith("待签收超期") for t in titles(people["handler"]))
+    tuesday = monday + dt.timedelta(days=1)
+    with time_machine.travel(tuesday, tick=False):
+        supervise(now=tuesday)
+        supervise(now=tuesday + dt.timedelta(hours=1))
     overdue = [t for t in titles(people["handler"]) if t.startswith("待签收超期")]
     assert overdue == [f"待签收超期：{case.number}于2026-06-05（周五）交办，至今未签收，请即签收办理"]
     assert titles(people["other_handler"]) == []  # another village's handler

@@ -154,8 +154,17 @@ def claim(job):
     ))
 
 
+# A job a page started and whose request died (a server timeout) goes back to the queue after this long.
+RUNNING_LEASE = dt.timedelta(minutes=15)
+
+
 def run_queued_exports(limit=5):
-    """Run queued export jobs, oldest first (for the worker, beside jiefen.excel.actions.run_queued_imports)."""
+    """The worker's round (beside jiefen.excel.actions.run_queued_imports): delete what is past EXPORT_KEEP, put back
+    in the queue a job whose run died, and run queued jobs, oldest first."""
+    purge_old_exports()
+    ExportJob.objects.filter(
+        status=ExportJob.Status.RUNNING, started_at__lt=timezone.now() - RUNNING_LEASE
+    ).update(status=ExportJob.Status.QUEUED, processed_rows=0)
     ran = 0
     for job in ExportJob.objects.filter(status=ExportJob.Status.QUEUED).order_by("created_at", "id")[:limit]:
         if claim(job):
@@ -193,7 +202,11 @@ def run_export(job):
 
 def _finish(job, status, message):
     job.status, job.message, job.finished_at = status, message[:300], timezone.now()
-    job.save(update_fields=["status", "message", "finished_at", "file", "file_name", "total_rows", "processed_rows"])
+    # The keyword searched for may be a name, a phone or an ID number: not kept once the job has read it.
+    job.params = {k: v for k, v in job.params.items() if k != "q"}
+    job.save(update_fields=[
+        "status", "message", "finished_at", "file", "file_name", "total_rows", "processed_rows", "params",
+    ])
     return job
 
 

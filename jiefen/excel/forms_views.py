@@ -5,6 +5,7 @@ the case scope (jiefen.cases.access) and the masking of jiefen.excel.registers.
 """
 
 import datetime as dt
+import re
 from urllib.parse import quote
 
 from django import forms
@@ -30,6 +31,7 @@ from .queries import default_period
 from .registers import REGISTERS, CaseLedger, ContactRegister, TooMany
 
 MAX_PERIOD_DAYS = 366
+EARLIEST = dt.date(2000, 1, 1)  # no register goes back further; and no date near the calendar's ends
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DATE_ERRORS = {"invalid": gettext_lazy("日期格式不正确，请按“2026-01-31”的格式填写")}
 
@@ -57,6 +59,8 @@ class PeriodForm(forms.Form):
             return data
         default_start, default_end = default_period()
         start, end = data.get("start") or default_start, data.get("end") or default_end
+        if start < EARLIEST or end > timezone.localdate() + dt.timedelta(days=366):
+            raise forms.ValidationError(_("统计期间须在2000年至明年之间"))
         if start > end:
             raise forms.ValidationError(_("结束日期不能早于开始日期"))
         if (end - start).days >= MAX_PERIOD_DAYS:
@@ -235,7 +239,7 @@ def supervision_letter(request, number):
     events = files.supervision_events(case)
     event_id = request.GET.get("event")
     if event_id:
-        events = events.filter(pk=event_id if event_id.isdigit() else None)
+        events = events.filter(pk=int(event_id) if re.fullmatch(r"[0-9]{1,9}", event_id) else None)
     event = events.first()
     if event is None:
         raise Http404(_("本案没有超期督办记录"))

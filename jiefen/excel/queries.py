@@ -87,7 +87,8 @@ def export_unit(user, what, unit_id):
     scope = authz.scope_of(user)
     if scope.county_read:
         # A county's villages are not all listed in the form, but the county supervisor may export any of them.
-        found = Unit.objects.filter(pk=unit_id if str(unit_id).isdigit() else None, path__startswith=scope.unit.path,
+        number = str(unit_id) if str(unit_id).isascii() and str(unit_id).isdigit() else None  # not "²"
+        found = Unit.objects.filter(pk=number, path__startswith=scope.unit.path,
                                     kind__in=[Unit.Kind.VILLAGE, Unit.Kind.GRID]).first()
         if found is not None and (what == "visits" or found.kind == Unit.Kind.VILLAGE):
             return found

@@ -78,10 +78,11 @@ def tell_petitioners(case, event: Event):
     The step's timeline entry records the (masked) numbers they go to."""
     if event.kind not in TEXTS or event.at < timezone.now() - CAUGHT_UP:
         return 0
-    parties = [
-        p for p in case.parties.filter(sms_consent=True).exclude(role=Party.Role.RESPONDENT).order_by("id")
-        if p.phone
-    ]
+    by_phone = {}  # two petitioners on one phone get one text
+    for party in case.parties.filter(sms_consent=True).exclude(role=Party.Role.RESPONDENT).order_by("id"):
+        if party.phone:
+            by_phone.setdefault(party.phone, party)
+    parties = list(by_phone.values())
     if not parties:
         return 0
     case.refresh_from_db(fields=["next_due_on"])  # as the step's clocks left it

@@ -147,25 +147,39 @@ def remind_unsigned(now):
     if not latest:
         return 0
     calendar = WorkCalendar.around(today, span_days=45)
+    told_before = {  # the hand-overs reminded of already: "signfor:<event>:<person>"
+        int(key.split(":")[1])
+        for key in Notification.objects.filter(dedupe_key__startswith="signfor:", case_id__in=list(latest))
+        .values_list("dedupe_key", flat=True)
+    }
     reminded = 0
     for event in latest.values():
         case = event.case
-        if event.data.get("unit") != case.pending_unit_id:
+        if event.data.get("unit") != case.pending_unit_id or event.pk in told_before:
             continue
         due = working_day_after(calendar, timezone.localdate(event.at), SIGN_FOR_WORKING_DAYS)
-        if today < due:
+        if today <= due:  # the unit has until the end of that working day
             continue
-        title = _("待签收超期：%(n)s于%(day)s交办，至今未签收，请即签收办理") % {
-            "n": case.number, "day": fmt(timezone.localdate(event.at))}
-        link = reverse("case_detail", args=[case.number])
-        recused = set(case.recusals.values_list("user_id", flat=True))  # 回避: told nothing of the case
-        told = [
-            notify(user, kind=Notification.Kind.REMINDER, title=title, body=title, link=link, case=case,
-                   dedupe_key=f"signfor:{event.pk}:{user.pk}")
-            for user in handlers_of(case.pending_unit_id) if user.pk not in recused
-        ]
-        reminded += any(told)
+        try:
+            with transaction.atomic():
+                reminded += _remind_to_sign_for(case, event)
+        except Exception:
+            # One case that cannot be reminded of must not stop the round (its escalations included).
+            logger.exception("sign-for reminder of case %s failed", case.pk)
     return reminded
+
+
+def _remind_to_sign_for(case, event):
+    title = _("待签收超期：%(n)s于%(day)s交办，至今未签收，请即签收办理") % {
+        "n": case.number, "day": fmt(timezone.localdate(event.at))}
+    link = reverse("case_detail", args=[case.number])
+    recused = set(case.recusals.values_list("user_id", flat=True))  # 回避: told nothing of the case
+    told = [
+        notify(user, kind=Notification.Kind.REMINDER, title=title, body=title, link=link, case=case,
+               dedupe_key=f"signfor:{event.pk}:{user.pk}")
+        for user in handlers_of(case.pending_unit_id) if user.pk not in recused
+    ]
+    return int(any(told))
 
 
 @transaction.atomic

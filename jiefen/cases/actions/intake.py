@@ -3,6 +3,7 @@ visits, Excel imports), its one validator, and the action that opens the case. A
 is a step (jiefen.cases.steps.closing.do_record_contact)."""
 
 import datetime as dt
+import re
 import secrets
 from dataclasses import dataclass, fields, replace
 
@@ -241,8 +242,8 @@ def _party(i, raw):
         except ValidationError as invalid:
             raise ActionError(invalid.messages[0], field=f"parties.{i}.{key}") from None
     sms_consent = bool(raw.get("sms_consent"))
-    if sms_consent and not values["phone"]:
-        raise ActionError(_("同意短信告知的，请填写手机号码"), field=f"parties.{i}.phone")
+    if sms_consent and not re.fullmatch(r"1[3-9][0-9]{9}", values["phone"]):
+        raise ActionError(_("同意短信告知的，请填写11位手机号码"), field=f"parties.{i}.phone")
     return PartyInput(name=name, role=role, address=address, village=raw.get("village"), sms_consent=sms_consent,
                       **values)
 
