@@ -306,3 +306,10 @@ def test_a_common_word_finds_the_same_cases_by_either_plan(client, org, people, 
     for case in wages:
         assert case.number in rare and case.number in common
     assert "共 4 件" in rare and "共 4 件" in common
+
+
+def test_a_superscript_head_count_in_the_contact_preset_is_ignored_not_a_crash(client, org, people):
+    case = register(people["clerk"], village=org["village_a"])
+    login(client, people["clerk"])
+    page = client.get(f"/cases/{case.number}/", {"channel": "call", "head_count": "²"})
+    assert page.status_code == 200 and '<option value="call" selected>' in page.content.decode()

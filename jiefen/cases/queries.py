@@ -129,6 +129,31 @@ def open_cases_of(id_number_hash="", phone_hash="", user=None):
     )
 
 
+def earlier_cases_of(id_number_hash="", phone_hash="", user=None, *, exclude=()):
+    """The person's cases in `user`'s scope that are neither open nor listed in `exclude` (办结, 不予受理, 转送…),
+    newest first: a repeat of a closed matter is recognised too."""
+    case_ids = _cases_with_party(id_number_hash, phone_hash)
+    if case_ids is None:
+        return []
+    return (
+        cases_for(user).filter(id__in=case_ids).exclude(status__in=StatusGroup.OPEN).exclude(id__in=list(exclude))
+        .select_related("category", "village").order_by("-received_at")[:5]
+    )
+
+
+def same_name_cases(names, village, user=None, *, exclude=()):
+    """Cases in `user`'s scope of the same village with a party of one of these names: a weaker hint (names
+    repeat), for a person who came without an ID number or phone on file."""
+    names = [n for n in names if n]
+    if not names or village is None:
+        return []
+    case_ids = Party.objects.filter(name__in=names, case__village=village).values("case_id")
+    return (
+        cases_for(user).filter(id__in=case_ids).exclude(id__in=list(exclude))
+        .select_related("category", "village").order_by("-received_at")[:5]
+    )
+
+
 # The clocks within which a written answer (复查) or a review decision (复核) may be challenged, each with the
 # request that challenges it (jiefen.cases.steps.review).
 WINDOW_REQUESTS = {"review_window": "request_review", "rereview_window": "request_rereview"}

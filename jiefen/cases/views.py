@@ -1,3 +1,4 @@
+import re
 from urllib.parse import quote, urlencode
 
 from django.conf import settings
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jiefen.org import authz
+from jiefen.org.models import Unit
 
 from . import access, extensions, law, notices, queries, uploads
 from .actions import ActionError, CaseChanged, do_case_action, do_register_case
@@ -22,6 +24,7 @@ from .forms import HandDownForm, IntakeForm, PartyFormSet
 from .mediation import flag_unkept_agreements, mediation_record
 from .models import Channel, Party
 from .personal import keyed_hash
+from .similar import similar_matters
 from .steps import registry
 
 
@@ -136,22 +139,45 @@ def hand_down(request):
 @login_required
 @require_POST
 def desk_check(request):
-    """htmx: as the clerk types an ID number or phone, show that person's 终结 and open cases."""
+    """htmx: as the clerk types, what the desk has seen before: the person's 终结, open and closed cases (by ID
+    number or phone), cases of the same name in the same village (a weaker hint), and similar past matters of the
+    township by what the request says (similar.similar_matters), each with why it is listed."""
+    user, data = request.user, request.POST
     id_hash = phone_hash = ""
-    for key, value in request.POST.items():
+    names = []
+    for key, value in data.items():
         value = value.strip().upper()
         if key.endswith("-id_number") and len(value) == 18:
             id_hash = id_hash or keyed_hash(value)
         elif key.endswith("-phone") and len(value) >= 7:
             phone_hash = phone_hash or keyed_hash(value)
-    duplicates, finals = [], []
+        elif key.endswith("-name") and key.startswith("party-"):
+            names.append(data[key].strip()[:50])
+    duplicates, finals, earlier = [], [], []
     if id_hash or phone_hash:
-        finals = list(queries.final_cases_of(id_hash, phone_hash, request.user))
+        finals = list(queries.final_cases_of(id_hash, phone_hash, user))
         final_ids = {c.pk for c in finals}
-        duplicates = [c for c in queries.open_cases_of(id_hash, phone_hash, request.user) if c.pk not in final_ids]
+        duplicates = [c for c in queries.open_cases_of(id_hash, phone_hash, user) if c.pk not in final_ids]
+        earlier = list(queries.earlier_cases_of(
+            id_hash, phone_hash, user, exclude=final_ids | {c.pk for c in duplicates}
+        ))
+    seen = {c.pk for c in (*finals, *duplicates, *earlier)}
+    township = authz.scope_of(user).centre
+    village = _typed_village(township, data.get("village", ""))
+    namesakes = list(queries.same_name_cases(names, village, user, exclude=seen))
+    seen |= {c.pk for c in namesakes}
+    typed = " ".join([data.get("request", ""), data.get("facts", ""), *names, village.name if village else ""])
+    similar = similar_matters(user, typed[:4000], township, exclude=seen) if data.get("request", "").strip() else []
     return render(request, "cases/_duplicates.html", {
-        "duplicates": duplicates, "finals": finals, "final_rule": law.FINAL, **contact_preset(request.POST),
+        "duplicates": duplicates, "finals": finals, "earlier": earlier, "namesakes": namesakes, "similar": similar,
+        "final_rule": law.FINAL, **contact_preset(data),
     })
+
+
+def _typed_village(township, value):
+    if township is None or not re.fullmatch(r"[0-9]{1,9}", str(value)):
+        return None
+    return Unit.objects.filter(pk=int(value), path__startswith=township.path, kind=Unit.Kind.VILLAGE).first()
 
 
 def contact_preset(data):
@@ -161,7 +187,8 @@ def contact_preset(data):
     if channel not in Channel.values:
         return {}
     heads = data.get("head_count", "")
-    query = {"channel": channel, **({"head_count": heads} if heads.isdigit() and 0 < int(heads) < 10000 else {})}
+    counted = re.fullmatch(r"[0-9]{1,4}", heads) and int(heads) > 0  # ASCII digits: int("²") fails
+    query = {"channel": channel, **({"head_count": heads} if counted else {})}
     return {"contact_query": urlencode(query), "contact_label": Channel(channel).label, "contact_initial": query}
 
 
