@@ -161,6 +161,10 @@ POLICY = {
     "figures:meeting_export": Rule(CENTRE_READ, "centre"),
     "figures:my_decisions": Rule(STAFF, "own"),
     "figures:decision_done": Rule(STAFF, "own"),
+    # Early warning (jiefen.warning): the leadership studies its township's warnings (已研判); their reasons name
+    # key people (重点人员), a register of the leadership's.
+    "warning:list": Rule(LEADERSHIP, "case"),
+    "warning:acknowledge": Rule(LEADERSHIP, "case"),
 }
 
 # Whole namespaces with one rule: the Django admin checks is_staff and model permissions itself.
@@ -207,7 +211,7 @@ class PolicyMiddleware:
 # The main menu's entries, by URL name: each is offered exactly when the policy lets the user open it.
 MENU = (
     "desk", "leadership:mine", "figures:dashboard", "grid:index", "excel:index", "excel:forms", "figures:my_decisions",
-    "api_tokens",
+    "api_tokens", "warning:list",
 )
 
 

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "jiefen.duty",
     "jiefen.routing",
     "jiefen.grid",
+    "jiefen.warning",
     "jiefen.figures",
     "jiefen.portal",
     "jiefen.api",

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("jiefen.duty.urls")),
     path("grid/", include("jiefen.grid.urls")),
     path("figures/", include("jiefen.figures.urls")),
+    path("warnings/", include("jiefen.warning.urls")),
     path("public/", include("jiefen.portal.urls")),
     path("api/", include("jiefen.api.urls")),
     path("tokens/", include("jiefen.api.ui_urls")),

@@ -9,6 +9,8 @@ import logging
 from django.db import close_old_connections
 from django.utils import timezone
 
+from jiefen.warning.actions import refresh_warnings_if_due
+
 from . import petitioners
 from .outbox import deliver, delivered_by_caller
 from .supervision import supervise
@@ -24,6 +26,7 @@ def run_round():
         # What the round writes is sent by the deliver() that follows, with whatever earlier rounds left to retry.
         with delivered_by_caller():
             supervision = supervise()
+            refresh_warnings_if_due()  # early warning (jiefen.warning): grades, orange and red told to leaders
         delivery = deliver()
         texts = petitioners.send()  # the petitioners' SMS still to send or retry
         delivery.sent += texts.sent
