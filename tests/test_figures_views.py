@@ -65,6 +65,11 @@ def test_a_leader_sees_the_figures_of_the_township_with_definitions_and_links(cl
     assert "期间内登记的信访事项和矛盾纠纷件数" in page  # a definition next to its figure
     assert 'id="fig-by-month" type="application/json"' in page
     assert "<script>" not in page and "onclick" not in page and "style=" not in page
+    # Each village drills down to its warnings (预警研判, the leadership's).
+    village = people["handler"].unit
+    assert f'href="{reverse("warning:list")}?village={village.pk}" data-figure="warnings"' in page
+    warnings = client.get(reverse("warning:list"), {"village": village.pk})
+    assert warnings.status_code == 200
 
 
 def test_an_outsider_sees_only_their_own_township(client, people, cases):
