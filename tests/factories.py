@@ -126,11 +126,13 @@ SEEDS = [
     ("jiefen.clocks.migrations.0006_return_report", "update"),
     ("jiefen.notify.migrations.0002_seed_rules", "seed"),
     ("jiefen.leadership.migrations.0003_default_dossier_requirements", "seed"),
+    ("jiefen.warning.migrations.0002_seed_rules", "seed"),
 ]
 
 
 def reseed():
-    """Put back the rows data migrations seed (categories, clock rules, supervision rules, dossier checklist).
+    """Put back the rows data migrations seed (categories, clock rules, supervision rules, dossier checklist,
+    warning rules).
 
     A transactional test ends with a flush that empties every table, so the next one starts without them. Serialized
     rollback does not help after a browser test: with Playwright's event loop in the main thread, Django's connection

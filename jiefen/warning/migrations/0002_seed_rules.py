@@ -2,8 +2,8 @@
 
 from django.db import migrations
 
-# 越级: an item recorded above and handed back to the responsible unit is handled there lawfully (信访工作条例
-# 第二十一条、第三十一条: 属地管理、分级负责); the wording states that, never that anyone was stopped.
+# 越级: an item recorded above and handed back to the responsible unit is handled there lawfully (属地管理、
+# 分级负责); the wording states that, never that anyone was stopped.
 RULES = [
     {"kind": "group_size", "name": "集体访", "threshold": 5, "window_days": 0, "grade": 2,
      "reason": "集体访：单次来访{n}人"},
