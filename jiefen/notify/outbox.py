@@ -84,35 +84,49 @@ class DeliveryReport:
 def deliver(*, now=None, ids=None, limit=500):
     """Send what the outbox holds and is due, oldest first; return how many were sent, failed and given up."""
     now = now or timezone.now()
-    report = DeliveryReport()
     pending = Delivery.objects.pending(now)
     if ids is not None:
         pending = pending.filter(pk__in=ids)
     rows = list(pending.select_related("notification__recipient").order_by("next_attempt_at", "id")[:limit])
     if not rows:
-        return report
+        return DeliveryReport()
     channels = backends.configured()
-    max_attempts = getattr(settings, "NOTIFY_MAX_ATTEMPTS", DEFAULT_MAX_ATTEMPTS)
-    for delivery in rows:
-        if not Delivery.objects.claim(delivery, now, CLAIM_LEASE):
-            continue
-        mine = Delivery.objects.filter(pk=delivery.pk, attempts=delivery.attempts)
-        notification = delivery.notification
+
+    def send(delivery):
         backend = channels.get(delivery.channel)
+        if backend is None:
+            raise backends.Undeliverable(_("未配置“%(channel)s”渠道") % {"channel": delivery.get_channel_display()})
+        notification = delivery.notification
+        backend.send(notification.recipient, notification.title, notification.body)
+
+    return attempt(rows, send, now=now)
+
+
+def attempt(rows, send, *, now):
+    """Send each row of an outbox (a model with DeliveryManager's fields: attempts, next_attempt_at, sent_at,
+    given_up_at, last_error) through `send(row)`, each claimed first so that no two callers send it; a row that
+    cannot be delivered is given up, one that failed is tried again after a growing pause, up to
+    NOTIFY_MAX_ATTEMPTS. Returns the DeliveryReport. The staff's notifications and the petitioners' SMS
+    (petitioners.send) both go out this way."""
+    report = DeliveryReport()
+    max_attempts = getattr(settings, "NOTIFY_MAX_ATTEMPTS", DEFAULT_MAX_ATTEMPTS)
+    for row in rows:
+        manager = type(row).objects
+        if not manager.claim(row, now, CLAIM_LEASE):
+            continue
+        mine = manager.filter(pk=row.pk, attempts=row.attempts)
         try:
-            if backend is None:
-                raise backends.Undeliverable(_("未配置“%(channel)s”渠道") % {"channel": delivery.get_channel_display()})
-            backend.send(notification.recipient, notification.title, notification.body)
+            send(row)
         except backends.Undeliverable as error:
             mine.update(given_up_at=now, last_error=_error_text(error))
             report.given_up += 1
         except Exception as error:  # noqa: BLE001 (any backend failure is retried later: the round must go on)
-            logger.warning("delivery %s (%s) failed: %s", delivery.pk, delivery.channel, error)
-            if delivery.attempts >= max_attempts:
+            logger.warning("%s %s failed: %s", type(row).__name__, row.pk, error)
+            if row.attempts >= max_attempts:
                 mine.update(given_up_at=now, last_error=_error_text(error))
                 report.given_up += 1
             else:
-                mine.update(next_attempt_at=now + _pause(delivery.attempts), last_error=_error_text(error))
+                mine.update(next_attempt_at=now + _pause(row.attempts), last_error=_error_text(error))
                 report.failed += 1
         else:
             mine.update(sent_at=now, last_error="")

@@ -10,7 +10,6 @@ A step entered after the fact (handoffs.CAUGHT_UP) texts no one: the petitioner 
 import dataclasses
 import logging
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,7 +21,7 @@ from jiefen.cases.queries import WINDOW_CLOCKS
 from . import backends
 from .handoffs import CAUGHT_UP
 from .models import PetitionerMessage
-from .outbox import CLAIM_LEASE, DEFAULT_MAX_ATTEMPTS, DeliveryReport, _error_text, _pause
+from .outbox import DeliveryReport, attempt
 
 logger = logging.getLogger(__name__)
 
@@ -126,37 +125,19 @@ def send(*, now=None, ids=None, limit=500):
     """Send the petitioner SMS that are due, oldest first, each claimed before it is sent (never twice); return
     how many were sent, failed and given up (the staff outbox's DeliveryReport)."""
     now = now or timezone.now()
-    report = DeliveryReport()
     pending = PetitionerMessage.objects.pending(now)
     if ids is not None:
         pending = pending.filter(pk__in=ids)
     rows = list(pending.select_related("party").order_by("next_attempt_at", "id")[:limit])
     if not rows:
-        return report
+        return DeliveryReport()
     backend = backends.configured().get("sms")
-    max_attempts = getattr(settings, "NOTIFY_MAX_ATTEMPTS", DEFAULT_MAX_ATTEMPTS)
-    for message in rows:
-        if not PetitionerMessage.objects.claim(message, now, CLAIM_LEASE):
-            continue
-        mine = PetitionerMessage.objects.filter(pk=message.pk, attempts=message.attempts)
-        try:
-            if backend is None:
-                raise backends.Undeliverable(_("未配置短信渠道"))
-            if not message.party.phone:
-                raise backends.Undeliverable(_("信访人未登记手机号码"))
-            backend.send(Recipient(message.party.name, message.party.phone), _("办理进展告知"), message.text)
-        except backends.Undeliverable as error:
-            mine.update(given_up_at=now, last_error=_error_text(error))
-            report.given_up += 1
-        except Exception as error:  # noqa: BLE001 (any gateway failure is retried later: the round goes on)
-            logger.warning("petitioner SMS %s failed: %s", message.pk, error)
-            if message.attempts >= max_attempts:
-                mine.update(given_up_at=now, last_error=_error_text(error))
-                report.given_up += 1
-            else:
-                mine.update(next_attempt_at=now + _pause(message.attempts), last_error=_error_text(error))
-                report.failed += 1
-        else:
-            mine.update(sent_at=now, last_error="")
-            report.sent += 1
-    return report
+
+    def send_one(message):
+        if backend is None:
+            raise backends.Undeliverable(_("未配置短信渠道"))
+        if not message.party.phone:
+            raise backends.Undeliverable(_("信访人未登记手机号码"))
+        backend.send(Recipient(message.party.name, message.party.phone), _("办理进展告知"), message.text)
+
+    return attempt(rows, send_one, now=now)
